@@ -1,0 +1,66 @@
+# Briefing: build, serve, test and check the briefing website.
+# Conventions follow Pelican's quickstart Makefile (INPUTDIR, OUTPUTDIR, CONFFILE, PUBLISHCONF).
+# Every target that needs Python tools depends on the virtualenv, so on a fresh machine
+# `make html` alone creates .venv, installs the pinned dependencies and builds the site.
+
+PY ?= python3
+VENV ?= $(CURDIR)/.venv
+BIN := $(VENV)/bin
+PELICAN ?= $(BIN)/pelican
+PELICANOPTS ?=
+
+BASEDIR := $(CURDIR)
+INPUTDIR ?= $(BASEDIR)/content
+OUTPUTDIR ?= $(BASEDIR)/output
+CONFFILE ?= $(BASEDIR)/pelicanconf.py
+PUBLISHCONF ?= $(BASEDIR)/publishconf.py
+
+BIND ?= 127.0.0.1
+PORT ?= 8000
+PYTESTOPTS ?=
+
+# the stamp is newer than the files that define the environment once it is installed
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@echo 'Briefing: make TARGET [VAR=value ...]'
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -e 's/:.*## /\t/' | awk -F '\t' '{printf "  %-12s %s\n", $$1, $$2}'
+	@echo
+	@echo 'Variables: INPUTDIR=$(INPUTDIR) OUTPUTDIR=$(OUTPUTDIR)'
+	@echo '           CONFFILE=$(CONFFILE) PUBLISHCONF=$(PUBLISHCONF) PORT=$(PORT) BIND=$(BIND)'
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@touch $@
+
+install: $(STAMP) ## create .venv and install the project and its pinned dependencies (quick when up to date)
+
+html: $(STAMP) ## build the site from INPUTDIR into OUTPUTDIR
+	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+
+regenerate: $(STAMP) ## rebuild whenever content, theme or settings change
+	$(PELICAN) -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+
+serve: $(STAMP) ## serve OUTPUTDIR at http://BIND:PORT/ (build it first)
+	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -b $(BIND) -p $(PORT)
+
+devserver: $(STAMP) ## build, serve, and rebuild on every change
+	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -b $(BIND) -p $(PORT)
+
+publish: $(STAMP) ## build the site for publication with PUBLISHCONF
+	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+
+check: $(STAMP) ## validate every briefing in INPUTDIR (front matter, tags, vocabulary)
+	$(BIN)/briefing check "$(INPUTDIR)"
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/python -m pytest $(PYTESTOPTS)
+
+clean: ## remove what the build made (OUTPUTDIR and the build cache)
+	rm -rf "$(OUTPUTDIR)" "$(BASEDIR)/cache"
+
+.PHONY: help install html regenerate serve devserver publish check test clean

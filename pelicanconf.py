@@ -1,0 +1,85 @@
+"""Pelican settings for the Briefing site (development: relative URLs, no feeds domain).
+
+`publishconf.py` imports everything here and overrides what publication needs.
+Our plugins read their own settings (with defaults) from this file; see README.md.
+"""
+
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+AUTHOR = "Briefing desk"
+SITENAME = "Briefing"
+SITESUBTITLE = "Defense and geopolitics, curated"
+SITEURL = ""
+RELATIVE_URLS = True
+
+PATH = "content"
+ARTICLE_PATHS = ["briefings"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+THEME = os.path.join(HERE, "theme")
+PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
+PLUGINS = ["frontmatter"]
+
+# Templates escape every value by default: scraped text is never trusted HTML.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+MARKDOWN = {
+    "extensions": ["markdown.extensions.extra", "markdown.extensions.sane_lists"],
+    "extension_configs": {},
+    "output_format": "html5",
+}
+
+# URLs: one folder per page, so addresses stay clean (/briefings/<slug>/).
+ARTICLE_URL = "briefings/{slug}/"
+ARTICLE_SAVE_AS = "briefings/{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
+
+# Pelican's categories, tags and author pages are replaced by our three facets.
+DIRECT_TEMPLATES = ["index", "archives", "404"]
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+DEFAULT_CATEGORY = "briefings"
+USE_FOLDER_AS_CATEGORY = False
+
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+SUMMARY_MAX_LENGTH = 60
+
+# Feeds need an absolute site URL: publishconf.py turns them on.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# Pelican's content cache stays off until the build has a cache keyed by content.
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+CACHE_PATH = os.path.join(HERE, "cache")
+
+# Links in the menu, after the pages.
+MENUITEMS = [("Archives", "archives/")]
+DISPLAY_CATEGORIES_ON_MENU = False
+DISPLAY_PAGES_ON_MENU = True

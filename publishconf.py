@@ -1,0 +1,18 @@
+"""Settings for publication: `make publish` builds with these.
+
+Set BRIEFING_SITEURL in the environment (or edit SITEURL below) to the address the
+site is served from, e.g. https://briefing.example.org
+"""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+from pelicanconf import *  # noqa: E402,F401,F403
+
+SITEURL = os.environ.get("BRIEFING_SITEURL", "https://briefing.example.org").rstrip("/")
+RELATIVE_URLS = False
+
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+
+DELETE_OUTPUT_DIRECTORY = True

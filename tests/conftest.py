@@ -1,0 +1,56 @@
+"""Shared fixtures: real site builds with the project's own settings, into tmp paths."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+CONTENT = ROOT / "content"
+SHARED = ROOT.parent / "shared"
+PELICAN = [sys.executable, "-m", "pelican"]
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: Path
+    log: str
+
+    def page(self, rel: str) -> str:
+        path = self.output / rel
+        if path.is_dir() or rel.endswith("/"):
+            path = path / "index.html"
+        return path.read_text(encoding="utf-8")
+
+
+def build_site(content: Path, output: Path, conf: str = "pelicanconf.py",
+               extra: list[str] | None = None) -> Build:
+    """Run Pelican as `make html` does, with the project's settings and plugins."""
+    cmd = PELICAN + [str(content), "-o", str(output), "-s", str(ROOT / conf),
+                     "--log-handler", "plain", *(extra or [])]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return Build(proc.returncode, output, proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Build:
+    """The demo content built once per test session."""
+    out = tmp_path_factory.mktemp("demo-site")
+    build = build_site(CONTENT, out)
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of the demo content."""
+    dest = tmp_path / "content"
+    shutil.copytree(CONTENT, dest)
+    return dest
