@@ -25,7 +25,8 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["frontmatter"]
+PLUGINS = ["frontmatter", "facets", "related"]
+BRIEFING_VOCABULARY = os.path.join(HERE, "vocabulary.yaml")
 
 # Templates escape every value by default: scraped text is never trusted HTML.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
@@ -61,6 +62,7 @@ DEFAULT_CATEGORY = "briefings"
 USE_FOLDER_AS_CATEGORY = False
 
 DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"index": None, "term": 20}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -80,6 +82,7 @@ LOAD_CONTENT_CACHE = False
 CACHE_PATH = os.path.join(HERE, "cache")
 
 # Links in the menu, after the pages.
-MENUITEMS = [("Archives", "archives/")]
+MENUITEMS = [("Regions", "region/"), ("Actors", "actors/"), ("Systems", "systems/"),
+             ("Archives", "archives/")]
 DISPLAY_CATEGORIES_ON_MENU = False
 DISPLAY_PAGES_ON_MENU = True

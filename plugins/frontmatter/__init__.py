@@ -31,6 +31,7 @@ class BuildFailed(RuntimeError):
     """Raised after reading when some source files could not be read."""
 
     exitcode = 1
+    report = True
 
 
 class FrontMatterReader(MarkdownReader):
@@ -143,10 +144,11 @@ def fail_on_unreadable(generators):
 
 
 class _NoTraceback(logging.Filter):
-    """Pelican logs a failed build with its traceback; ours is a report, not a crash."""
+    """Pelican logs a failed build with its traceback; ours are reports, not crashes
+    (any exception with ``report = True``: a failed read, invalid settings)."""
 
     def filter(self, record):
-        if record.exc_info and isinstance(record.exc_info[1], BuildFailed):
+        if record.exc_info and getattr(record.exc_info[1], "report", False):
             record.exc_info = None
         return True
 

@@ -1,0 +1,169 @@
+"""The settings our Pelican plugins read, declared once with their defaults and help.
+
+Plugins read settings only through :func:`read`, which validates them all up front and
+reports every problem at once (never one at a time), and never writes into Pelican's
+shared settings.  The README documents each one (a test checks that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+FACET_NAMES = ("region", "actors", "systems")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    check: Callable[[Any], str | None] | None = None
+
+
+def _positive_int(value):
+    return None if isinstance(value, int) and not isinstance(value, bool) and value > 0 \
+        else "a whole number above 0"
+
+
+def _non_negative_int(value):
+    return None if isinstance(value, int) and not isinstance(value, bool) and value >= 0 \
+        else "a whole number, 0 or more"
+
+
+def _number(low, high=None):
+    def check(value):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= low \
+            and (high is None or value <= high)
+        return None if ok else (f"a number from {low} to {high}" if high is not None
+                                else f"a number of at least {low}")
+    return check
+
+
+def _bool(value):
+    return None if isinstance(value, bool) else "True or False"
+
+
+def _facets(value):
+    ok = isinstance(value, (list, tuple)) and value and all(v in FACET_NAMES for v in value) \
+        and len(set(value)) == len(value)
+    return None if ok else f"a list drawn from {', '.join(FACET_NAMES)}"
+
+
+def _facet_numbers(value):
+    ok = isinstance(value, Mapping) and all(
+        k in FACET_NAMES and isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0
+        for k, v in value.items())
+    return None if ok else f"a mapping of facet ({', '.join(FACET_NAMES)}) to a number >= 0"
+
+
+def _facet_labels(value):
+    ok = isinstance(value, Mapping) and all(
+        k in FACET_NAMES and isinstance(v, str) and v for k, v in value.items())
+    return None if ok else "a mapping of facet to its display name"
+
+
+def _path_pattern(*fields):
+    def check(value):
+        if value == "":
+            return None
+        if not isinstance(value, str) or value.startswith("/") or ".." in value.split("/"):
+            return "a relative path pattern inside the output folder (or '' to turn it off)"
+        try:
+            value.format(**{f: "x" for f in fields})
+        except (KeyError, IndexError, ValueError):
+            return f"a pattern using only {', '.join('{' + f + '}' for f in fields)}"
+        return None
+    return check
+
+
+def _optional_str(value):
+    return None if value is None or isinstance(value, str) else "a file path or None"
+
+
+def _timeline(value):
+    return None if value in ("auto", "month", "year") else "'auto', 'month' or 'year'"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("BRIEFING_VOCABULARY", None,
+            "path of the vocabulary file (None: vocabulary.yaml next to the project)",
+            _optional_str),
+    Setting("FACETS", FACET_NAMES, "the facets that get term pages and indexes, in order",
+            _facets),
+    Setting("FACET_LABELS", {"region": "Region", "actors": "Actors", "systems": "Systems"},
+            "display name of each facet", _facet_labels),
+    Setting("FACET_ROLLUP", True,
+            "a term's page also lists the briefings of its descendants (Libya lists Tobruk's)",
+            _bool),
+    Setting("FACET_URL", "{facet}/{slug}/", "address of a term's page",
+            _path_pattern("facet", "slug")),
+    Setting("FACET_SAVE_AS", "{facet}/{slug}/index.html", "file of a term's page",
+            _path_pattern("facet", "slug")),
+    Setting("FACET_INDEX_URL", "{facet}/", "address of a facet's index",
+            _path_pattern("facet")),
+    Setting("FACET_INDEX_SAVE_AS", "{facet}/index.html", "file of a facet's index",
+            _path_pattern("facet")),
+    Setting("FACET_INDEX_BY_COUNT_SAVE_AS", "{facet}/by-count/index.html",
+            "file of a facet's index ordered by count ('' for none)", _path_pattern("facet")),
+    Setting("FACET_FEED_SAVE_AS", "{facet}/{slug}/feed.xml",
+            "Atom feed of each term ('' for none)", _path_pattern("facet", "slug")),
+    Setting("FACET_FEED_MAX_ITEMS", 20, "briefings in each term's feed", _positive_int),
+    Setting("FACET_COOCCURRING", 5,
+            "terms shown per other facet under 'often seen with' on a term's page",
+            _non_negative_int),
+    Setting("FACET_TIMELINE", "auto",
+            "count briefings per 'month', per 'year', or 'auto' (months up to two years)",
+            _timeline),
+    Setting("RELATED_COUNT", 5, "related briefings listed on each briefing",
+            _non_negative_int),
+    Setting("RELATED_WEIGHTS", {"region": 1.0, "actors": 1.0, "systems": 1.5},
+            "weight of a shared term per facet", _facet_numbers),
+    Setting("RELATED_PARENT_CREDIT", 0.5,
+            "credit for meeting through a parent term (Tobruk and Benghazi in Libya), per level",
+            _number(0, 1)),
+    Setting("RELATED_PARENT_LEVELS", 2, "how many parent levels give credit",
+            _non_negative_int),
+    Setting("RELATED_HALF_LIFE_DAYS", 365,
+            "days apart at which the time part of the score is halved", _number(1)),
+    Setting("RELATED_TIME_FLOOR", 0.35,
+            "share of the score kept however far apart in time two briefings are",
+            _number(0, 1)),
+    Setting("RELATED_TEXT_WEIGHT", 0.35,
+            "weight of text similarity (title, summary and lede) next to shared terms",
+            _number(0)),
+    Setting("RELATED_FEW_TAGS", 3,
+            "briefings with fewer tags than this lean twice as much on text similarity",
+            _non_negative_int),
+    Setting("API_BRIEFINGS_SAVE_AS", "api/briefings.json",
+            "data export of every briefing with its related links ('' for none)",
+            _path_pattern()),
+    Setting("API_TERMS_SAVE_AS", "api/terms.json",
+            "data export of every term with its count ('' for none)", _path_pattern()),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class SettingsError(ValueError):
+    """Every invalid setting, one per line; a report for the user, not a crash."""
+
+    exitcode = 1
+    report = True
+
+
+def read(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Our settings with defaults filled in; SettingsError lists every invalid one."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for setting in SETTINGS:
+        value = settings.get(setting.name, setting.default)
+        if setting.check is not None:
+            expected = setting.check(value)
+            if expected:
+                problems.append(f"{setting.name} must be {expected}, got {value!r}")
+        values[setting.name] = value
+    if problems:
+        raise SettingsError("invalid settings in the Pelican configuration:\n  "
+                            + "\n  ".join(problems))
+    return values

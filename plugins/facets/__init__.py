@@ -1,0 +1,323 @@
+"""Facet pages: a page and an Atom feed per term, an index per facet, and the data export.
+
+A thin Pelican adapter over :mod:`briefing.facets` and :mod:`briefing.vocabulary`:
+
+* ``/region/<slug>/``, ``/actors/<slug>/``, ``/systems/<slug>/``: the term's name and
+  description, parent and children, its briefings newest first (paginated; with
+  ``FACET_ROLLUP`` the briefings of its descendants too), the terms most often seen with
+  it in the other facets, and a count per month or year; ``feed.xml`` beside it.
+* ``/region/``, ``/actors/``, ``/systems/``: every term with its count, regions grouped
+  under their parents; ``by-count/`` orders them by count.
+* ``api/briefings.json`` and ``api/terms.json``: the data export.
+
+Each briefing's ``region``/``actors``/``systems`` become :class:`FacetTerm` objects (their
+``url`` links the term page).  A term missing from the vocabulary still gets a page, and
+a build warning naming the briefing (with a suggestion when the vocabulary has a near
+match).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+
+from markupsafe import Markup
+from pelican import signals
+from pelican.generators import Generator
+from pelican.urlwrappers import URLWrapper
+
+from briefing import facets as facet_index
+from briefing import site_settings, vocabulary
+
+logger = logging.getLogger(__name__)
+
+
+class FacetTerm(URLWrapper):
+    """A term of one facet; its URLs come from FACET_URL / FACET_SAVE_AS."""
+
+    def __init__(self, name, settings, facet, slug, options):
+        super().__init__(name, settings)
+        self.facet = facet
+        self.slug = slug
+        self._options = options
+        self.label = options["FACET_LABELS"].get(facet, facet)
+        self.description = ""
+        self.known = True
+        self.parent = None
+        self.children = []
+        self.articles = []        # tagged with the term, newest first
+        self.all_articles = []    # with roll-up: and its descendants', newest first
+        self.cooccurring = []     # [(facet label, [(FacetTerm, count), ...]), ...]
+        self.timeline = []        # [(label, iso, count), ...]
+
+    def __hash__(self):
+        return hash((self.facet, self.slug))
+
+    def __eq__(self, other):
+        if isinstance(other, FacetTerm):
+            return (self.facet, self.slug) == (other.facet, other.slug)
+        if isinstance(other, str):
+            return self.name == other
+        return False
+
+    def __lt__(self, other):
+        return (self.facet, self.name.casefold()) < (other.facet, other.name.casefold())
+
+    def _format(self, pattern):
+        return pattern.format(facet=self.facet, slug=self.slug)
+
+    def _from_settings(self, key, get_page_name=False):
+        value = self._format(self._options[f"FACET_{key}"])
+        return os.path.splitext(value)[0] if get_page_name else value
+
+    url = property(lambda self: self._from_settings("URL"))
+    save_as = property(lambda self: self._from_settings("SAVE_AS"))
+    page_name = property(lambda self: self._from_settings("URL", get_page_name=True))
+
+    @property
+    def count(self):
+        return len(self.all_articles)
+
+    @property
+    def lineage(self):
+        """Ancestors, the root first (for breadcrumbs)."""
+        out, current = [], self.parent
+        while current is not None and current not in out:
+            out.insert(0, current)
+            current = current.parent
+        return out
+
+    @property
+    def index_url(self):
+        return self._options["FACET_INDEX_URL"].format(facet=self.facet)
+
+    @property
+    def feed_url(self):
+        pattern = self._options["FACET_FEED_SAVE_AS"]
+        return self._format(pattern) if pattern else ""
+
+
+class Facet:
+    """A facet for the index templates: its name, label, URL and terms."""
+
+    def __init__(self, key, options, terms):
+        self.key = key
+        self.label = options["FACET_LABELS"].get(key, key)
+        self.url = options["FACET_INDEX_URL"].format(facet=key)
+        self.save_as = options["FACET_INDEX_SAVE_AS"].format(facet=key)
+        pattern = options["FACET_INDEX_BY_COUNT_SAVE_AS"]
+        self.by_count_save_as = pattern.format(facet=key) if pattern else ""
+        self.by_count_url = (self.by_count_save_as[: -len("index.html")]
+                             if self.by_count_save_as.endswith("index.html")
+                             else self.by_count_save_as)
+        self.terms = sorted(terms, key=lambda t: (t.name.casefold(), t.name))
+        self.by_count = sorted(terms, key=lambda t: (-t.count, t.name.casefold()))
+        self.roots = [t for t in self.terms if t.parent is None]
+
+    def __str__(self):
+        return self.label
+
+
+def load_vocabulary(options):
+    path = options["BRIEFING_VOCABULARY"] or vocabulary.default_path()
+    vocab = vocabulary.load(path)
+    if vocab.problems:
+        for line, message in vocab.problems:
+            logger.warning("%s:%s: %s", path, line or "", message)
+    return vocab
+
+
+class FacetsGenerator(Generator):
+    """Term pages, facet indexes, term feeds and the data export."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = site_settings.read(self.settings)
+        self.facets: list[Facet] = []
+        self.terms: dict[tuple[str, str], FacetTerm] = {}
+
+    def generate_context(self):
+        opts = self.options
+        vocab = load_vocabulary(opts)
+        articles = list(self.context.get("articles", []))
+        facet_keys = tuple(opts["FACETS"])
+        entries = [
+            facet_index.Entry(i, a.date, {f: tuple(str(t) for t in getattr(a, f, []) or [])
+                                          for f in facet_keys})
+            for i, a in enumerate(articles)
+        ]
+
+        def slug_of(facet, name):
+            term = vocab.get(facet, name)
+            return term.slug if term else None
+
+        index = facet_index.build(
+            entries, facet_keys, lookup=vocab.get, ancestors=vocab.ancestors,
+            suggest=vocab.suggest, slug_of=slug_of, rollup=opts["FACET_ROLLUP"],
+            cooccurring=opts["FACET_COOCCURRING"], timeline=opts["FACET_TIMELINE"])
+
+        for (facet, name), stats in index.terms.items():
+            term = FacetTerm(name, self.settings, facet, stats.slug, opts)
+            vocab_term = vocab.get(facet, name)
+            term.known = stats.known
+            term.description = vocab_term.description if vocab_term else ""
+            term.articles = [articles[k] for k in stats.direct]
+            term.all_articles = [articles[k] for k in stats.total]
+            term.timeline = stats.timeline
+            self.terms[(facet, name)] = term
+        for (facet, name), stats in index.terms.items():
+            term = self.terms[(facet, name)]
+            term.parent = self.terms.get((facet, stats.parent)) if stats.parent else None
+            term.children = [self.terms[(facet, c)] for c in stats.children]
+            term.cooccurring = [
+                (opts["FACET_LABELS"].get(other, other),
+                 [(self.terms[(other, n)], c) for n, c in pairs if (other, n) in self.terms])
+                for other, pairs in stats.cooccurring.items()
+            ]
+        for key, facet, name, suggestion in index.unknown:
+            hint = f" (did you mean {suggestion}?)" if suggestion and suggestion != name else ""
+            logger.warning("%s: %s term %r is not in the vocabulary%s",
+                           articles[key].get_relative_source_path(), facet, name, hint)
+
+        # each briefing's facet lists become term objects (str() is still the name)
+        for article in articles + list(self.context.get("drafts", [])) \
+                + list(self.context.get("hidden_articles", [])):
+            for facet in facet_keys:
+                names = [str(t) for t in getattr(article, facet, []) or []]
+                setattr(article, facet, [self.terms.get((facet, n)) or self._orphan(facet, n)
+                                         for n in names])
+
+        self.facets = [Facet(f, opts, [t for (tf, _), t in self.terms.items() if tf == f])
+                       for f in facet_keys]
+        self.context["facets"] = self.facets
+        self.context["facet_terms"] = self.terms
+
+    @staticmethod
+    def _orphan(_facet, name):
+        """A term only drafts use: it has no page, so it is shown as plain text."""
+        return _Unlinked(name)
+
+    def generate_output(self, writer):
+        opts = self.options
+        term_template = self.get_template("term")
+
+        index_template = self.get_template("facet")
+        for term in sorted(self.terms.values(), key=lambda t: (t.facet, t.slug)):
+            writer.write_file(
+                term.save_as, term_template, self.context, term=term, facet_key=term.facet,
+                articles=term.all_articles, dates=term.all_articles, url=term.url,
+                page_name=term.page_name, template_name="term", blog=True,
+                relative_urls=self.settings["RELATIVE_URLS"])
+            if term.feed_url:
+                write_atom(self.output_path, term.feed_url, self.settings,
+                           f"{self.settings['SITENAME']}: {term.label}: {term.name}",
+                           term.url, term.all_articles[: opts["FACET_FEED_MAX_ITEMS"]])
+        for facet in self.facets:
+            writer.write_file(facet.save_as, index_template, self.context, facet=facet,
+                              order="name", url=facet.url,
+                              relative_urls=self.settings["RELATIVE_URLS"])
+            if facet.by_count_save_as:
+                writer.write_file(facet.by_count_save_as, index_template, self.context,
+                                  facet=facet, order="count", url=facet.by_count_url,
+                                  relative_urls=self.settings["RELATIVE_URLS"])
+        self._write_api()
+
+    def _write_api(self):
+        opts = self.options
+        facet_keys = tuple(opts["FACETS"])
+        if opts["API_BRIEFINGS_SAVE_AS"]:
+            articles = sorted(self.context.get("articles", []),
+                              key=lambda a: (a.date, a.url), reverse=True)
+            rows = []
+            for a in articles:
+                row = {
+                    "title": str(a.title),
+                    "url": a.url,
+                    "date": a.date.isoformat(),
+                    "summary": plain_text(getattr(a, "summary", "") or ""),
+                }
+                for facet in facet_keys:
+                    row[facet] = [str(t) for t in getattr(a, facet, []) or []]
+                row["related"] = [link.article.url for link in getattr(a, "related", [])]
+                rows.append(row)
+            _write_json(self.output_path, opts["API_BRIEFINGS_SAVE_AS"], rows)
+        if opts["API_TERMS_SAVE_AS"]:
+            data = {
+                facet.key: [
+                    {"name": t.name, "slug": t.slug, "url": t.url, "count": len(t.articles),
+                     "total": t.count, "parent": t.parent.name if t.parent else None}
+                    for t in facet.terms
+                ]
+                for facet in self.facets
+            }
+            _write_json(self.output_path, opts["API_TERMS_SAVE_AS"], data)
+
+
+class _Unlinked(str):
+    """A term name with no page (only drafts use it)."""
+
+    url = None
+
+
+def plain_text(html) -> str:
+    """Text of an HTML fragment (entities decoded, tags removed)."""
+    return Markup(str(html)).striptags()
+
+
+def write_atom(output_path, rel, settings, title, page_url, articles):
+    """An Atom feed of briefings (feedgenerator, as Pelican's own feeds).
+
+    Links are absolute with a SITEURL (publication) and root-relative without one
+    (development), so they resolve from the feed's own address either way.
+    """
+    from urllib.parse import urlsplit
+
+    from feedgenerator import Atom1Feed, get_tag_uri
+
+    base = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/") + "/"
+
+    def link(url):
+        return base + url.lstrip("/")
+
+    feed = Atom1Feed(title=title, link=link(page_url), feed_url=link(rel),
+                     description=settings.get("SITESUBTITLE", ""), language="en")
+    host = urlsplit(base).netloc or "briefing.invalid"
+    for article in articles:
+        url = link(article.url)
+        feed.add_item(
+            title=str(article.title), link=url,
+            unique_id=get_tag_uri(f"http://{host}/{article.url}", article.date),
+            description=str(getattr(article, "summary", "") or ""),
+            content=article.get_content(settings.get("SITEURL") or ""),
+            author_name=str(getattr(article, "author", "") or ""),
+            pubdate=article.date, updateddate=getattr(article, "modified", None) or article.date,
+            categories=[str(t) for f in settings.get("FACETS", ("region", "actors", "systems"))
+                        for t in getattr(article, f, []) or []] or None,
+        )
+    path = os.path.join(output_path, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".feed.", suffix=".tmp", dir=os.path.dirname(path))
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        feed.write(handle, "utf-8")
+    os.replace(tmp, path)
+
+
+def _write_json(output_path, rel, data):
+    path = os.path.join(output_path, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".api.", suffix=".tmp", dir=os.path.dirname(path))
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+    os.replace(tmp, path)
+    logger.info("Writing %s", path)
+
+
+def get_generators(_pelican):
+    return FacetsGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,183 @@
+"""Facet pages, feeds, indexes, related briefings and the data export, on real builds."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from briefing import related as scoring
+from briefing import site_settings
+from briefing.vocabulary import load, default_path
+from conftest import DATA, ROOT, build_site
+
+SITE = DATA / "facets-site"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    build = build_site(SITE, tmp_path_factory.mktemp("facets-site"))
+    assert build.returncode == 0, build.log
+    return build
+
+
+def api(build, name):
+    return json.loads((build.output / "api" / name).read_text())
+
+
+def related_of(build, url):
+    return next(r["related"] for r in api(build, "briefings.json") if r["url"] == url)
+
+
+ANCHOR = "briefings/russian-s-300-batteries-seen-at-tobruk/"
+RARE = "briefings/iran-puts-its-s-300-on-alert/"
+PARENT = "briefings/egypt-and-the-benghazi-crossing/"
+COMMON = ["briefings/russia-holds-a-parade/", "briefings/russia-signs-a-grain-deal/",
+          "briefings/russia-names-a-new-envoy/"]
+UNRELATED = "briefings/peru-elects-a-new-congress/"
+
+
+def test_rare_shared_system_beats_common_actor_and_parent_region_counts(site):
+    links = related_of(site, ANCHOR)
+    assert links[0] == RARE  # sharing S-300 says more than sharing Russia
+    assert set(COMMON) <= set(links)
+    assert PARENT in links  # Tobruk and Benghazi meet in Libya
+    assert UNRELATED not in links
+    assert len(links) == 5
+
+
+def test_each_related_link_says_why(site):
+    html = site.page(ANCHOR)
+    section = html[html.index('class="related"'):]
+    reasons = re.findall(r'related__why">([^<]+)<', section)
+    assert reasons[0] == "shared: S-300"
+    assert "shared: Russia" in reasons
+    assert any(r.startswith("shared: Libya") for r in reasons)
+    assert 'href="../../briefings/iran-puts-its-s-300-on-alert/"' in section
+
+
+def test_term_page_with_rollup_description_parent_children_and_cooccurrence(site):
+    html = site.page("region/libya/")
+    assert "<h1 class=\"page-title\">Libya</h1>" in html
+    assert "split since 2014" in html  # the vocabulary's description
+    # roll-up: briefings tagged Tobruk or Benghazi are listed on Libya's page
+    assert "Russian S-300 batteries seen at Tobruk" in html
+    assert "Egypt and the Benghazi crossing" in html
+    assert 'href="../../region/tobruk/"' in html and 'href="../../region/benghazi/"' in html
+    assert 'href="../../region/maghreb/"' in html  # the parent
+    assert re.search(r'href="\.\./\.\./systems/s-300/">S-300 <span class="count">1', html)
+    assert "June 2024" in html  # count per month
+    tobruk = site.page("region/tobruk/")
+    assert "Egypt and the Benghazi crossing" not in tobruk
+
+
+def test_rollup_can_be_turned_off(tmp_path):
+    build = build_site(SITE, tmp_path / "out", extra=["-e", "FACET_ROLLUP=false"])
+    assert build.returncode == 0, build.log
+    assert not (build.output / "region" / "libya").exists()
+    assert "Egypt and the Benghazi crossing" not in build.page("region/tobruk/")
+
+
+def test_every_term_has_a_page_and_a_feed_that_parses(site):
+    terms = api(site, "terms.json")
+    assert set(terms) == {"region", "actors", "systems"}
+    for facet, entries in terms.items():
+        for entry in entries:
+            assert (site.output / entry["url"] / "index.html").exists(), entry
+            feed = ET.parse(site.output / entry["url"] / "feed.xml").getroot()
+            assert feed.tag == f"{ATOM}feed"
+            links = [e.find(f"{ATOM}link").get("href") for e in feed.iter(f"{ATOM}entry")]
+            assert len(links) == entry["total"]
+            assert all(link.startswith("/briefings/") for link in links)
+
+
+def test_facet_indexes_group_regions_under_parents_and_order_by_count(site):
+    index = site.page("region/")
+    libya = index.index('>Libya</a>')
+    tobruk = index.index('>Tobruk</a>')
+    assert libya < tobruk
+    assert index[libya:tobruk].count("<ul") == 1  # Tobruk is nested under Libya
+    by_count = site.page("region/by-count/")
+    counts = [int(c) for c in re.findall(r'<span class="count">(\d+)</span>', by_count)]
+    assert counts == sorted(counts, reverse=True)
+    assert "Russia" in site.page("actors/") and "S-300" in site.page("systems/")
+
+
+def test_export_lists_every_briefing_with_related_urls(site):
+    rows = api(site, "briefings.json")
+    assert len(rows) == len(list((SITE / "briefings").glob("*.md")))
+    anchor = next(r for r in rows if r["url"] == ANCHOR)
+    assert anchor["title"] == "Russian S-300 batteries seen at Tobruk"
+    assert anchor["date"].startswith("2024-06-10")
+    assert anchor["summary"] == "Anchor briefing."
+    assert anchor["region"] == ["Tobruk"] and anchor["systems"] == ["S-300"]
+    urls = {r["url"] for r in rows}
+    assert all(link in urls for r in rows for link in r["related"])
+    terms = api(site, "terms.json")
+    tobruk = next(t for t in terms["region"] if t["name"] == "Tobruk")
+    assert tobruk == {"name": "Tobruk", "slug": "tobruk", "url": "region/tobruk/",
+                      "count": 1, "total": 1, "parent": "Libya"}
+
+
+def test_unknown_term_gets_a_page_and_a_warning_with_a_suggestion(site):
+    assert "unknown-term.md: systems term 'S400' is not in the vocabulary " \
+           "(did you mean S-400?)" in site.log
+    html = site.page("systems/s400/")
+    assert "not in the vocabulary" in html
+
+
+def test_briefing_page_links_every_term(site):
+    html = site.page(ANCHOR)
+    for url in ("region/tobruk/", "actors/russia/", "systems/s-300/"):
+        assert f'href="../../{url}"' in html
+
+
+def test_invalid_settings_are_all_reported(tmp_path):
+    build = build_site(SITE, tmp_path / "out",
+                       extra=["-e", "RELATED_COUNT=-1", "FACET_URL=\"../{slug}\""])
+    assert build.returncode != 0
+    assert "RELATED_COUNT must be a whole number, 0 or more" in build.log
+    assert "FACET_URL must be a relative path pattern" in build.log
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    missing = [s.name for s in site_settings.SETTINGS if f"`{s.name}`" not in readme]
+    assert not missing
+
+
+def _item(key, days, **terms):
+    import datetime as dt
+    return scoring.Item(key, dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+                        + dt.timedelta(days=days), {f: tuple(v) for f, v in terms.items()})
+
+
+def test_scoring_ties_are_deterministic_and_time_matters():
+    items = [_item("a", 0, systems=["S-300"]), _item("b", 10, systems=["S-300"]),
+             _item("c", 10, systems=["S-300"]), _item("d", 900, systems=["S-300"])]
+    result = scoring.related(items, options=scoring.RelatedOptions(count=3))
+    assert [link.key for link in result["a"]] == ["c", "b", "d"]  # tie: newer, then key
+    assert result["a"][0].shared == ("S-300",)
+    assert result["a"][2].score < result["a"][0].score
+
+
+def test_scoring_is_sub_quadratic_on_a_large_archive():
+    # many briefings share one very common term; windows and the rare-term index keep
+    # the work linear, and a rare shared term far away in time is still found
+    items = [_item(f"x{i:05d}", i * 0.1, actors=["Russia"], region=[f"R{i % 50}"])
+             for i in range(6000)]
+    items.append(_item("old", 0, actors=["Russia"], systems=["S-500"]))
+    items.append(_item("new", 599, actors=["Russia"], systems=["S-500"]))
+    result = scoring.related(items, options=scoring.RelatedOptions(window=200))
+    assert result["new"][0].key == "old"
+    assert all(len(links) == 5 for links in result.values())
+
+
+def test_hierarchy_credit_uses_the_vocabulary():
+    vocab = load(default_path())
+    items = [_item("tobruk", 0, region=["Tobruk"]), _item("benghazi", 1, region=["Benghazi"]),
+             _item("lima", 1, region=["Lima"])]
+    result = scoring.related(items, vocab.ancestors)
+    assert result["tobruk"][0].key == "benghazi"
+    assert result["tobruk"][0].shared[0] == "Libya"
