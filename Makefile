@@ -18,6 +18,8 @@ PUBLISHCONF ?= $(BASEDIR)/publishconf.py
 BIND ?= 127.0.0.1
 PORT ?= 8000
 PYTESTOPTS ?=
+RAW ?= $(BASEDIR)/raw
+SHARED ?= $(BASEDIR)/../shared
 
 # the stamp is newer than the files that define the environment once it is installed
 STAMP := $(VENV)/.installed
@@ -57,10 +59,19 @@ publish: $(STAMP) ## build the site for publication with PUBLISHCONF
 check: $(STAMP) ## validate every briefing in INPUTDIR (front matter, tags, vocabulary)
 	$(BIN)/briefing check "$(INPUTDIR)"
 
+ingest: $(STAMP) ## ingest every raw page in RAW (default raw/) into INPUTDIR/briefings
+	$(BIN)/briefing ingest --out "$(INPUTDIR)/briefings" "$(RAW)"
+
+eval-clean: $(STAMP) ## measure the cleaner on the shared dev set (F1, boilerplate, pages/s)
+	$(BIN)/python tools/eval_clean.py --dev "$(SHARED)/eval/clean-dev"
+
+eval-tags: $(STAMP) ## measure the tagger on the shared dev set (precision, recall, articles/s)
+	$(BIN)/python tools/eval_tags.py --dev "$(SHARED)/eval/tags-dev"
+
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest $(PYTESTOPTS)
 
 clean: ## remove what the build made (OUTPUTDIR and the build cache)
 	rm -rf "$(OUTPUTDIR)" "$(BASEDIR)/cache"
 
-.PHONY: help install html regenerate serve devserver publish check test clean
+.PHONY: help install html regenerate serve devserver publish check ingest eval-clean eval-tags test clean

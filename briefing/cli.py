@@ -1,8 +1,10 @@
-"""The ``briefing`` command line: ``briefing check`` and, with later stages, ingest and tag."""
+"""The ``briefing`` command line: ingest, tag, retag and check briefings."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import logging
 import sys
 from pathlib import Path
@@ -14,65 +16,340 @@ logger = logging.getLogger("briefing")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
 
-def iter_markdown(paths: list[str]) -> list[Path]:
-    """Every Markdown file under the given files and folders, sorted, without duplicates."""
-    found: set[Path] = set()
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def iter_files(paths: list[str], suffixes: tuple[str, ...]) -> list[Path]:
+    """Every file with one of the suffixes under the given files and folders: in the order
+    given, each folder's files sorted, each file once."""
+    found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.suffix in MARKDOWN_SUFFIXES
-                         and p.is_file())
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes
+                                and p.is_file() and not p.name.startswith(".")))
         elif path.is_file():
-            found.add(path)
+            found.append(path)
         else:
             raise FileNotFoundError(f"{raw}: no such file or folder")
-    return sorted(found)
+    return list(dict.fromkeys(found))
+
+
+def iter_markdown(paths: list[str]) -> list[Path]:
+    return iter_files(paths, MARKDOWN_SUFFIXES)
+
+
+def _vocabulary(args: argparse.Namespace):
+    from briefing import vocabulary
+
+    path = Path(args.vocabulary) if getattr(args, "vocabulary", None) \
+        else vocabulary.default_path()
+    return vocabulary.load(path)
+
+
+def _tagger(args: argparse.Namespace):
+    """The tagger over the vocabulary (loaded once), as a (title, body) -> tags function."""
+    from briefing.tagger import Tagger
+
+    vocab = _vocabulary(args)
+    tagger = Tagger(vocab, add_parents=vocab.tagger_settings.get("add_parents") or None)
+    return lambda title, body: tagger.tag(title, body).as_dict()
+
+
+def _read_briefing(path: Path, *, pages_ok: bool = True):
+    """(text, Document) of a briefing, or raise FrontMatterError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise frontmatter.FrontMatterError(
+            str(path), [(None, "the file is not UTF-8 text; save it as UTF-8")]) from None
+    in_pages = pages_ok and "pages" in path.parts
+    return text, frontmatter.parse(text, str(path), require_date=not in_pages)
+
+
+# --- check --------------------------------------------------------------------------------
+def check_tags(path: Path, doc: frontmatter.Document, vocab) -> list[str]:
+    """Problems with one briefing's tags: unknown terms, with a suggestion where there is one."""
+    problems = []
+    for facet in frontmatter.FACETS:
+        for i, name in enumerate(doc.meta.get(facet, [])):
+            if (facet, name) in vocab:
+                continue
+            line = doc.lines.get(f"{facet}[{i}]") or doc.lines.get(facet) or ""
+            where = f"{path}:{line}"
+            suggestion = vocab.suggest(facet, name)
+            if suggestion:
+                problems.append(f"`{name}` in {where}: not a {facet} term; "
+                                f"did you mean {suggestion}?")
+                continue
+            elsewhere = [other for other in frontmatter.FACETS
+                         if other != facet and vocab.resolve(other, name)]
+            if elsewhere:
+                canonical = vocab.resolve(elsewhere[0], name).name
+                problems.append(f"`{name}` in {where}: not a {facet} term; it is in "
+                                f"{elsewhere[0]} (as {canonical})")
+            else:
+                problems.append(f"`{name}` in {where}: not in the vocabulary; add it to "
+                                f"{facet} in {vocab.path} or correct the tag")
+    return problems
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from briefing import vocabulary
+
     try:
         files = iter_markdown(args.paths)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     errors = 0
+    try:
+        vocab = _vocabulary(args)
+    except vocabulary.VocabularyError as exc:
+        print(exc)
+        return 1
+    for line, message in vocab.problems:
+        print(f"{vocab.path}:{line}: {message}" if line else f"{vocab.path}: {message}")
+        errors += 1
     read = 0
+    guessed: list[str] = []
     for path in files:
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            print(f"{path}: the file is not UTF-8 text; save it as UTF-8")
-            errors += 1
-            continue
-        if not frontmatter.has_front_matter(text):
-            continue
-        read += 1
-        in_pages = "pages" in path.parts
-        try:
-            frontmatter.parse(text, str(path), require_date=not in_pages)
+            text, doc = _read_briefing(path)
         except frontmatter.FrontMatterError as exc:
+            if exc.problems == [(1, "the file must open with a '---' line")]:
+                continue  # Pelican's own Key: value format: not ours to check
             print(exc)
             errors += len(exc.problems)
-    status = "ok" if not errors else f"{errors} problem{'s' if errors != 1 else ''}"
-    print(f"checked {read} briefing{'s' if read != 1 else ''}: {status}", file=sys.stderr)
+            continue
+        read += 1
+        for problem in check_tags(path, doc, vocab):
+            print(problem)
+            errors += 1
+        provenance = doc.meta.get("provenance") or {}
+        if isinstance(provenance, dict) and provenance.get("date_source") == "ingest":
+            line = doc.lines.get("date", "")
+            guessed.append(f"{path}:{line}: the date ({doc.meta['date'].date()}) was guessed "
+                           "at ingest; check it, then set provenance date_source to checked")
+    if guessed:
+        print(f"{_plural(len(guessed), 'briefing')} to review (date guessed at ingest):")
+        for message in guessed:
+            print(f"  {message}")
+    status = "ok" if not errors else _plural(errors, "problem")
+    print(f"checked {_plural(read, 'briefing')} and {_plural(len(vocab), 'vocabulary term')}: "
+          f"{status}", file=sys.stderr)
     return 1 if errors else 0
 
 
+# --- tag ------------------------------------------------------------------------------------
+def _article(path: Path) -> tuple[str, str]:
+    """(title, body) of a briefing or of a text file: title, a blank line, the body."""
+    text = path.read_text(encoding="utf-8-sig")
+    if frontmatter.has_front_matter(text):
+        doc = frontmatter.parse(text, str(path), require_date=False)
+        return doc.meta["title"], doc.body
+    title, _, body = text.lstrip().partition("\n")
+    return title.strip(), body
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    try:
+        files = iter_files(args.paths, MARKDOWN_SUFFIXES + (".txt",))
+        tag = _tagger(args)
+    except (FileNotFoundError, frontmatter.FrontMatterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    failed = 0
+    for path in files:
+        try:
+            title, body = _article(path)
+        except (frontmatter.FrontMatterError, UnicodeDecodeError) as exc:
+            print(f"error: {path}: {exc}" if isinstance(exc, UnicodeDecodeError)
+                  else f"error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        tags = tag(title, body)
+        if args.json:
+            print(json.dumps({"path": str(path), **{f: tags.get(f, [])
+                                                     for f in frontmatter.FACETS}},
+                             ensure_ascii=False))
+        else:
+            parts = [f"{f}: {', '.join(tags.get(f, [])) or '-'}" for f in frontmatter.FACETS]
+            print(f"{path}: " + "; ".join(parts))
+    return 1 if failed else 0
+
+
+# --- retag ----------------------------------------------------------------------------------
+def cmd_retag(args: argparse.Namespace) -> int:
+    from briefing import retag
+    from briefing.ingest import atomic_write
+
+    try:
+        files = iter_markdown(args.paths)
+        tag = _tagger(args)
+    except (FileNotFoundError, frontmatter.FrontMatterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    changed = failed = 0
+    for path in files:
+        try:
+            text, doc = _read_briefing(path)
+        except frontmatter.FrontMatterError as exc:
+            if exc.problems == [(1, "the file must open with a '---' line")]:
+                continue
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        if "date" not in doc.meta:
+            continue  # a page, not a briefing
+        plan = retag.plan(path, text, doc, tag(doc.meta["title"], doc.body))
+        if not plan.changed:
+            continue
+        changed += 1
+        for facet, names in plan.added.items():
+            for name in names:
+                print(f"{path}: + {facet}: {name}")
+        if args.write:
+            atomic_write(path, plan.text)
+    verb = "updated" if args.write else "would gain tags (run with --write to add them)"
+    print(f"retag: {_plural(changed, 'briefing')} {verb}; {_plural(len(files), 'file')} "
+          "read; no tag is ever removed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+# --- ingest ---------------------------------------------------------------------------------
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2024-12-18, got {text!r}")
+
+
+class Progress:
+    """One status line per file, or a live counter on a terminal."""
+
+    LABELS = {"written": "written", "updated": "updated", "unchanged": "already ingested",
+              "failed": "FAILED", "would-write": "would write"}
+
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total, self.done, self.stream = total, 0, stream
+        self.live = stream.isatty() and total > 1
+
+    def step(self, outcome) -> None:
+        self.done += 1
+        where = f" -> {outcome.target}" if outcome.target and outcome.status != "failed" else ""
+        line = f"[{self.done}/{self.total}] {outcome.source.name}: " \
+               f"{self.LABELS[outcome.status]}{where}"
+        if self.live:
+            self.stream.write("\r\x1b[K" + line[:200])
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from briefing import ingest, vocabulary
+
+    if args.source_url and not args.source_url.startswith(("http://", "https://")):
+        print(f"error: --source-url must be an http(s) address, got {args.source_url!r}",
+              file=sys.stderr)
+        return 2
+    options = ingest.IngestOptions(out=Path(args.out), date=args.date,
+                                   source_url=args.source_url, force=args.force,
+                                   dry_run=args.dry_run)
+    files, outcomes = ingest.collect_inputs(args.paths)
+    try:
+        tagger = _tagger(args)
+    except vocabulary.VocabularyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    existing = ingest.Existing.scan(options.out)
+    progress = Progress(len(files))
+    for path in files:
+        outcome = ingest.ingest_file(path, options, existing, tagger)
+        outcomes.append(outcome)
+        progress.step(outcome)
+    counts = {k: sum(1 for o in outcomes if o.status == k)
+              for k in ("written", "updated", "would-write", "unchanged", "failed")}
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            print(f"error: {outcome.message}", file=sys.stderr)
+    parts = [f"{counts['written']} written", f"{counts['updated']} updated",
+             f"{counts['unchanged']} already ingested", f"{counts['failed']} failed"]
+    if counts["would-write"]:
+        parts.insert(0, f"{counts['would-write']} would be written (dry run)")
+    if not outcomes:
+        parts = ["nothing to ingest"]
+    print("ingest: " + ", ".join(parts), file=sys.stderr)
+    return 1 if counts["failed"] else 0
+
+
+# --- the parser -------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="briefing",
-        description="Turn raw news pages into curated Markdown briefings, and check them.",
-    )
+        description="Turn raw news pages into curated Markdown briefings, and check them.")
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    def vocabulary_option(p):
+        p.add_argument("--vocabulary", metavar="FILE",
+                       help="vocabulary file (default: vocabulary.yaml of the project, or "
+                            "$BRIEFING_VOCABULARY)")
+
+    ing = sub.add_parser(
+        "ingest", help="turn raw page dumps (.txt) and saved pages (.html) into briefings",
+        description="Clean, tag and write each raw page as a briefing. PATH is a file or a "
+                    "folder. Re-ingesting the same page changes nothing; a briefing edited "
+                    "by hand is never overwritten without --force.")
+    ing.add_argument("paths", nargs="+", metavar="PATH", help="raw files or folders")
+    ing.add_argument("--out", default="content/briefings",
+                     help="folder the briefings are written to (default: content/briefings)")
+    ing.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD",
+                     help="date for pages that show none (default: today, marked for review)")
+    ing.add_argument("--source-url", metavar="URL", help="the address the page came from")
+    ing.add_argument("--force", action="store_true",
+                     help="replace briefings edited by hand (a backup is kept)")
+    ing.add_argument("--dry-run", action="store_true", help="show what would be written")
+    vocabulary_option(ing)
+    ing.set_defaults(func=cmd_ingest)
+
+    tag = sub.add_parser(
+        "tag", help="print the tags of cleaned articles",
+        description="Tag briefings (.md) or cleaned articles (.txt: the title on the first "
+                    "line, a blank line, then the body) and print their tags.")
+    tag.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    tag.add_argument("--json", action="store_true",
+                     help='one JSON object per line: {"path", "region", "actors", "systems"}')
+    vocabulary_option(tag)
+    tag.set_defaults(func=cmd_tag)
+
+    re_ = sub.add_parser(
+        "retag", help="add tags to existing briefings after a vocabulary change",
+        description="Tag existing briefings again and show the tags that would be added; "
+                    "--write adds them. A tag an editor set is never removed.")
+    re_.add_argument("paths", nargs="*", default=["content/briefings"], metavar="PATH",
+                     help="briefing files or folders (default: content/briefings)")
+    re_.add_argument("--write", action="store_true", help="add the tags to the files")
+    vocabulary_option(re_)
+    re_.set_defaults(func=cmd_retag)
+
     check = sub.add_parser(
         "check", help="validate briefings: front matter, tags, vocabulary",
-        description="Validate every briefing under the given files or folders and list "
-                    "every problem as file:line: message. Exit 1 when there is any.")
+        description="Validate the vocabulary and every briefing under the given files or "
+                    "folders: front matter, and every tag a vocabulary term (with a "
+                    "suggestion for aliases and near misses). Lists briefings whose date was "
+                    "guessed at ingest. Exit 1 when there is any problem.")
     check.add_argument("paths", nargs="*", default=["content"], metavar="PATH",
                        help="briefing files or folders (default: content)")
+    vocabulary_option(check)
     check.set_defaults(func=cmd_check)
     return parser
 
@@ -85,7 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted: files already written are complete; nothing is half-written",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

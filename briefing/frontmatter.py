@@ -36,6 +36,15 @@ KEY_ORDER = (
     "region", "actors", "systems", "caption", "caption_credit", "status",
     "provenance",
 )
+
+
+class _NoAliasDumper(_Dumper):
+    """Never write YAML anchors (&id001): editors read these files."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 _FENCE = "---"
 
@@ -111,7 +120,7 @@ def _load(yaml_text: str, path: str, first_line: int) -> tuple[Any, dict[str, in
         lines: dict[str, int] = {}
         problems = []
         if isinstance(node, yaml.MappingNode):
-            for key_node, _ in node.value:
+            for key_node, value_node in node.value:
                 if isinstance(key_node, yaml.ScalarNode):
                     line = first_line + key_node.start_mark.line
                     if key_node.value in lines:
@@ -119,6 +128,10 @@ def _load(yaml_text: str, path: str, first_line: int) -> tuple[Any, dict[str, in
                                                f"(first on line {lines[key_node.value]})"))
                     else:
                         lines[key_node.value] = line
+                    if isinstance(value_node, yaml.SequenceNode):
+                        # each item's line, for messages about one tag: "systems[2]"
+                        for i, item in enumerate(value_node.value):
+                            lines[f"{key_node.value}[{i}]"] = first_line + item.start_mark.line
         if problems:
             raise FrontMatterError(path, problems)
         try:
@@ -354,7 +367,7 @@ def dump(meta: dict[str, Any], body: str) -> str:
     ordered = {k: _plain(meta[k]) for k in KEY_ORDER if k in meta}
     for k in sorted(set(meta) - set(KEY_ORDER)):
         ordered[k] = _plain(meta[k])
-    text = yaml.dump(ordered, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+    text = yaml.dump(ordered, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True,
                      default_flow_style=False, width=100)
     body = unicodedata.normalize("NFC", body).strip("\n")
     return f"{_FENCE}\n{text}{_FENCE}\n\n{body}\n"

@@ -61,11 +61,27 @@ def norm_key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (typos: insert, delete, replace, swap)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
 @dataclass
 class Vocabulary:
     path: str
     terms: dict[str, dict[str, Term]] = field(default_factory=dict)
     problems: list[tuple[int | None, str]] = field(default_factory=list)
+    # the `tagger:` section: e.g. {"add_parents": {"region": 1}} adds each region tag's parent
+    tagger_settings: dict = field(default_factory=dict)
 
     def __post_init__(self):
         for facet in FACETS:
@@ -104,8 +120,19 @@ class Vocabulary:
         if term:
             return term.name
         keys = self._index.get(facet, {})
-        close = difflib.get_close_matches(norm_key(text), list(keys), n=1, cutoff=0.85)
-        return keys[close[0]] if close else None
+        wanted = norm_key(text)
+        if len(wanted) < 3:
+            return None
+        limit = 1 if len(wanted) < 5 else 2
+        best = None
+        for rank, key in enumerate(difflib.get_close_matches(wanted, list(keys), n=12,
+                                                             cutoff=0.55)):
+            distance = _edit_distance(wanted, key)
+            # fewest edits; then a typo keeps the first letter; then difflib's order
+            candidate = (distance, key[0] != wanted[0], rank, key)
+            if distance <= limit and (best is None or candidate < best):
+                best = candidate
+        return keys[best[3]] if best else None
 
     def parent(self, facet: str, name: str) -> str | None:
         term = self.get(facet, name)
@@ -175,7 +202,7 @@ def parse(text: str, path: str = "vocabulary.yaml") -> Vocabulary:
     vocab_terms: dict[str, dict[str, Term]] = {f: {} for f in FACETS}
     for facet, items in data.items():
         if facet not in FACETS:
-            if facet not in ("version",):
+            if facet not in ("version", "tagger"):
                 problems.append((None, f"unknown facet {facet!r} (expected "
                                        f"{', '.join(FACETS)})"))
             continue
@@ -215,7 +242,16 @@ def parse(text: str, path: str = "vocabulary.yaml") -> Vocabulary:
                                        f"(first on line {first})"))
                 continue
             vocab_terms[facet][name] = term
-    vocab = Vocabulary(path=path, terms=vocab_terms)
+    tagger_settings = data.get("tagger") or {}
+    add_parents = tagger_settings.get("add_parents", {}) if isinstance(tagger_settings, dict) \
+        else None
+    if not isinstance(add_parents, dict) or not all(
+            k in FACETS and isinstance(v, int) and not isinstance(v, bool) and v >= -1
+            for k, v in add_parents.items()):
+        problems.append((None, "tagger: add_parents must map a facet to a number of parent "
+                               "levels (0 none, -1 all)"))
+        tagger_settings = {}
+    vocab = Vocabulary(path=path, terms=vocab_terms, tagger_settings=dict(tagger_settings))
     vocab.problems = problems + validate(vocab)
     return vocab
 

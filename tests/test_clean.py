@@ -1,0 +1,440 @@
+"""Tests of the cleaner (briefing.clean) on real page dumps and saved pages.
+
+Data: ``tests/data/raw/`` holds an editor's dump; ``tests/data/clean/`` holds
+four pages of the development set (publishers' texts, used for evaluation
+only), each as a w3m dump (``.txt``), a browser select-all copy
+(``.inner.txt``) and the saved page (``.html``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing.article import Extracted, NoArticleError
+from briefing.clean import clean_dump, clean_html
+from briefing.clean import boilerplate as bp
+from briefing.clean import markdown as md
+from briefing.clean import meta
+
+DATA = Path(__file__).parent / "data"
+CLEAN = DATA / "clean"
+SAMPLE = DATA / "raw" / "viewus-russia-air-defense-libya.txt"
+
+STYLES = (".txt", ".inner.txt", ".html")
+
+
+def run(name: str, suffix: str) -> Extracted:
+    text = (CLEAN / f"{name}{suffix}").read_text(encoding="utf-8")
+    if suffix == ".html":
+        return clean_html(text, name=name)
+    return clean_dump(text, name=name)
+
+
+def norm(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").split())
+
+
+# --- the editor's sample --------------------------------------------------------
+
+SAMPLE_PARAGRAPHS = [
+    "Reports have emerged that Russia is transferring advanced air defense systems and "
+    "military equipment from its military base in Syria to Libya.",
+    "The Wall Street Journal (WSJ) cited U.S. officials on Wednesday.",
+    "The eastern region of Libya, where Russia is moving its military equipment,",
+    "For years, Russia has operated naval and air bases in Syria",
+    "Reports indicate that Russia has been discussing long-term leasing options",
+    "Libya has been in turmoil since the 2011 uprising",
+    "Experts caution that it remains uncertain whether Russia will ultimately transfer",
+]
+
+
+@pytest.fixture(scope="module")
+def sample() -> Extracted:
+    return clean_dump(SAMPLE.read_text(encoding="utf-8"), name=SAMPLE.name)
+
+
+def test_sample_fields(sample):
+    assert sample.title == "Russia Relocates S-400s and S-300s from Syria to Libya\u2019s Eastern Region"
+    assert sample.author == "Daniel Kim"
+    assert sample.caption == ("Satellite images released by Maxar Technologies on Tuesday show "
+                              "Russian military vehicles at the port of Tartus, Syria.")
+    assert sample.caption_credit == "Yonhap News"
+    assert sample.email == "content@viewusglobal.com"
+    assert sample.section == "WORLD"
+    assert sample.date is None  # the page shows no date
+
+
+def test_sample_body_is_the_seven_paragraphs(sample):
+    assert len(sample.blocks) == 7
+    for block, start in zip(sample.blocks, SAMPLE_PARAGRAPHS):
+        assert block.startswith(start)
+    assert sample.blocks[-1].endswith("from allowing the expansion of Russian military bases.")
+
+
+def test_sample_body_has_no_boilerplate(sample):
+    body = sample.body
+    for junk in ("Comments0", "Latest Stories", "You May Also Like", "Popular Now",
+                 "Must-Reads", "Share it on", "content@viewusglobal.com", "Daniel Kim",
+                 "Satellite images", "Yonhap", "Quick access", "LIFESTYLE", "Putin"):
+        assert junk not in body, junk
+
+
+def test_sample_text_is_nfc_and_unchanged(sample):
+    import unicodedata
+
+    assert unicodedata.is_normalized("NFC", sample.body)
+    assert "Russia\u2019s" not in sample.body  # the body keeps its own text only
+    assert "(643 kilometers)" in sample.body
+
+
+# --- development pages, three input styles ------------------------------------------
+
+PAGES = {
+    # BBC: subheadings, captions with "Image copyright", share panels, related topics
+    "c7e39ac49fa1235f": {
+        "titles": {"Julian Assange: Sweden drops rape investigation",
+                   "Sweden drops Assange rape investigation"},
+        "sentences": [
+            "Prosecutors in Sweden have dropped an investigation into a rape allegation",
+            "He is currently being held at Belmarsh prison in London.",
+            "Last month, a judge rejected Assange's attempt to delay the full extradition hearing",
+        ],
+        "absent": ["Share this with", "Related Topics", "More on this story", "Top Stories",
+                   "Copyright \u00a9 2019 BBC", "Image copyright", "Media playback"],
+        "date": dt.date(2019, 11, 19),
+    },
+    # New York Post: byline with two authors, dateline, "More On:" link list, share block
+    "a1fca19b884e0e94": {
+        "titles": {"Taliban say they freed US, Australian hostages for 3 terrorist figures"},
+        "sentences": [
+            "Two hostages \u2014 an American and an Australian \u2014 who had been held by the Taliban",
+            "Washington and the Taliban had been holding direct talks",
+        ],
+        "absent": ["Filed under", "Share this article", "This story has been shared",
+                   "John Bolton unloads", "Enlarge Image", "By Lia Eustachewich"],
+        "date": dt.date(2019, 11, 19),
+        "author": "Lia Eustachewich",
+    },
+    # GiveWell blog: quotes, bullet lists, subheadings, a comment form
+    "ad9e9e596f21a681": {
+        "titles": {"A grant to Evidence Action Beta to prototype, test, and scale promising programs"},
+        "sentences": [
+            "In July 2018, we recommended a $5.1 million grant to Evidence Action Beta",
+            "We look forward to sharing updates and the results.",
+        ],
+        "absent": ["Leave a Reply", "Previous Post", "Next Post", "Recent Blog Posts",
+                   "Enter search terms here"],
+        "date": dt.date(2018, 10, 9),
+        "author": "Olivia Larsen",
+    },
+    # CBS Sports: a dek under the headline, lists of teams, an author bio, related links
+    "9a440270bf8625d5": {
+        "titles": {"UEFA Euro 2020 qualifying: Tracking every team to clinch a spot as Wales punches ticket"},
+        "sentences": [
+            "Euro 2020 qualifying is over. Well, sort of.",
+            "England (Group A): 10th appearance",
+        ],
+        "absent": ["Pochettino fired by Tottenham", "Our Latest Stories", "Help", "Privacy Policy",
+                   "Fantasy Football Today"],
+        "date": dt.date(2019, 11, 19),
+        "author": "Roger Gonzalez",
+    },
+}
+
+
+@pytest.mark.parametrize("suffix", STYLES)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_dev_page(name, suffix):
+    want = PAGES[name]
+    got = run(name, suffix)
+    assert norm(got.title) in {norm(t) for t in want["titles"]}
+    body = norm(got.body)
+    for sentence in want["sentences"]:
+        assert norm(md.escape_inline(sentence)) in body, sentence
+    for junk in want["absent"]:
+        assert junk not in got.body, junk
+    for block in got.blocks:
+        assert bp.norm_line(block) != "share", block
+        assert not bp.is_boilerplate_line(block.lstrip("#>- ")), block
+    d = got.date.date() if isinstance(got.date, dt.datetime) else got.date
+    assert d == want["date"]
+    if "author" in want:
+        assert got.author is not None and want["author"] in got.author
+
+
+def test_dev_page_title_not_in_body():
+    for name in PAGES:
+        for suffix in (".txt", ".inner.txt"):
+            got = run(name, suffix)
+            assert norm(got.title) not in {norm(b.lstrip("# ")) for b in got.blocks}
+
+
+def test_bbc_caption_goes_to_caption_not_body():
+    got = run("c7e39ac49fa1235f", ".txt")
+    assert got.caption and got.caption.startswith("Eva-Marie Persson said the decision")
+    assert got.caption_credit == "EPA"
+    assert "Eva-Marie Persson said the decision" not in got.body
+
+
+# --- Markdown structure ----------------------------------------------------------------
+
+def test_subheading_stays_a_heading():
+    for suffix in STYLES:
+        got = run("c7e39ac49fa1235f", suffix)
+        assert "## What did the prosecutors say?" in got.blocks, suffix
+        assert "## What charges does Assange face in the US?" in got.blocks, suffix
+
+
+def test_list_stays_a_list():
+    for suffix in (".txt", ".html"):
+        got = run("9a440270bf8625d5", suffix)
+        lists = [b for b in got.blocks if b.startswith("- ")]
+        teams = next(b for b in lists if "England (Group A)" in b)
+        lines = teams.split("\n")
+        assert len(lines) >= 20, suffix
+        assert all(line.startswith("- ") for line in lines)
+        assert "- Wales (Group E): Second appearance" in lines
+
+
+def test_quote_stays_a_quote():
+    for suffix in (".txt", ".html"):
+        got = run("ad9e9e596f21a681", suffix)
+        quotes = [b for b in got.blocks if b.startswith("> ")]
+        assert any("A key part of GiveWell" in q for q in quotes), suffix
+
+
+def test_paragraphs_are_single_blocks_not_split():
+    got = run("ad9e9e596f21a681", ".txt")
+    assert all("\n" not in b for b in got.blocks if not b.startswith("- "))
+
+
+def test_wrapped_dump_is_unwrapped():
+    # the sample re-wrapped at 72 columns, as a default text browser prints it
+    import textwrap
+
+    raw = SAMPLE.read_text(encoding="utf-8")
+    wrapped = "\n".join(
+        "\n".join(textwrap.wrap(line, 72)) if len(line) > 72 else line for line in raw.split("\n"))
+    got = clean_dump(wrapped)
+    assert got.blocks[1].startswith("The Wall Street Journal (WSJ) cited U.S. officials on Wednesday.")
+    assert got.blocks[1].endswith("and logistical equipment.")
+    assert len(got.blocks) == 7
+
+
+# --- escaping --------------------------------------------------------------------------
+
+def _dump_with(paragraph: str) -> str:
+    raw = SAMPLE.read_text(encoding="utf-8")
+    anchor = "Libya has been in turmoil"
+    return raw.replace(anchor, paragraph + "\n\n" + anchor, 1)
+
+
+def test_script_in_dump_is_text():
+    evil = ("The agency's site showed <script>alert('x')</script> in a comment box, and "
+            "<img src=x onerror=alert(1)> as well as &amp; entities, investigators said.")
+    got = clean_dump(_dump_with(evil))
+    block = next(b for b in got.blocks if "alert" in b)
+    assert "<script>" not in block and "<img" not in block
+    assert "&lt;script&gt;" in block
+    assert "&amp;amp;" in block
+
+
+@pytest.mark.parametrize("lead, escaped", [
+    ("# 1 priority for the army, officials said, is air defense over the capital.", "\\#"),
+    ("> Officials quoted the memo at length in a briefing with reporters on Monday.", "\\>"),
+    ("- Officials said the systems would be moved before the end of the month.", "\\-"),
+    ("* Officials said the systems would be moved before the end of the month.", "\\*"),
+    ("+ Officials said the systems would be moved before the end of the month.", "\\+"),
+    ("1. Officials said the systems would be moved before the end of the month.", "1\\."),
+])
+def test_leading_markdown_is_escaped(lead, escaped):
+    got = clean_dump(_dump_with(lead))
+    key = lead.split(" ", 1)[1][:25]
+    block = next(b for b in got.blocks if key in b)
+    assert block.startswith(escaped)
+
+
+def test_html_tags_in_page_text_are_escaped():
+    page = ("<html><head><title>Radar sale</title></head><body><article><h1>Radar sale</h1>"
+            + "".join(f"<p>Paragraph {i}: the ministry wrote &lt;b&gt;bold&lt;/b&gt; claims about "
+                      f"radars and missiles, and officials confirmed the sale on Tuesday.</p>"
+                      for i in range(8))
+            + "</article></body></html>")
+    got = clean_html(page)
+    assert "<b>" not in got.body
+    assert "&lt;b&gt;bold" in got.body
+
+
+def test_markdown_helpers():
+    assert md.paragraph("1) first") == "1\\) first"
+    assert md.heading("What next?") == "## What next?"
+    assert md.quote("He said so.") == "> He said so."
+    assert md.bullet_list(["a", "- b"]) == "- a\n- \\- b"
+    assert md.escape_inline("x < 5 & y > 3") == "x < 5 & y > 3"
+
+
+# --- metadata helpers ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, want", [
+    ("August 13, 2018", dt.date(2018, 8, 13)),
+    ("13 Aug 2018", dt.date(2018, 8, 13)),
+    ("2024-12-18", dt.date(2024, 12, 18)),
+    ("Published: Monday, November 18th, 2019 at 11:08 a.m.", dt.date(2019, 11, 18)),
+    ("Nov 19, 2019 at 6:46 pm ET \u2022 2 min read", None),  # checked below as datetime
+])
+def test_parse_date(text, want):
+    got = meta.parse_date(text)
+    if want is None:
+        assert isinstance(got, dt.datetime) and got.tzinfo is not None
+        assert (got.year, got.month, got.day, got.hour, got.minute) == (2019, 11, 19, 18, 46)
+    else:
+        assert got == want
+
+
+def test_parse_date_with_timezone():
+    got = meta.parse_date("Dec. 18, 2024 10:21 AM ET")
+    assert isinstance(got, dt.datetime)
+    assert got.tzinfo is not None
+    assert got.utcoffset() == dt.timedelta(hours=-5)
+    assert (got.hour, got.minute) == (10, 21)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("By Jane Doe", "Jane Doe"),
+    ("Posted by John Smith", "John Smith"),
+    ("Jane Doe, Reuters", "Jane Doe"),
+    ("By JERUSALEM POST STAFF", "Jerusalem Post Staff"),
+    ("October 9, 2018 | by Olivia Larsen", "Olivia Larsen"),
+    ("The agency said on Monday that the system works.", None),
+])
+def test_parse_byline(text, want):
+    assert meta.parse_byline(text) == want
+
+
+def test_boilerplate_vocabulary():
+    for line in ("Comments0", "You May Also Like", "Popular Now", "Share it on...",
+                 "Latest Stories", "Must-Reads", "\u00a9 2019 The Republic. All rights reserved.",
+                 "299FollowersFollow", "Share this on WhatsApp", "[WORLD] Latest Stories"):
+        assert bp.is_boilerplate_line(line), line
+    for line in ("Russia moved S-400 batteries to eastern Libya, officials said.",
+                 "What did the prosecutors say?", "Tobruk"):
+        assert not bp.is_boilerplate_line(line), line
+
+
+# --- pages without an article -------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["", "   \n\t \n", "\n\n\n"])
+def test_empty_dump_raises(text):
+    with pytest.raises(NoArticleError):
+        clean_dump(text)
+
+
+def test_link_list_raises():
+    links = "\n".join(f"  \u2022 {w} news from the region today" for w in
+                      ("Syria", "Libya", "Ukraine", "Taiwan", "Sudan", "Yemen", "Iran", "Mali") * 4)
+    with pytest.raises(NoArticleError):
+        clean_dump("Home\nNews\nWorld\n\n" + links)
+    with pytest.raises(NoArticleError):
+        clean_dump(links.replace("  \u2022 ", ""))
+
+
+def test_error_page_raises():
+    page = ("Home\nNews\nSearch\n\n404 Not Found\n\n"
+            "The page you requested could not be found. It may have been moved or deleted.\n\n"
+            "Go back to the homepage or try the search.\n\n\u00a9 2024 Example News. All rights reserved.\n")
+    with pytest.raises(NoArticleError):
+        clean_dump(page)
+
+
+def test_html_without_article_raises():
+    with pytest.raises(NoArticleError):
+        clean_html("")
+    with pytest.raises(NoArticleError):
+        clean_html("<html><body><nav><a href='/'>Home</a> <a href='/w'>World</a></nav></body></html>")
+    with pytest.raises(NoArticleError):
+        clean_html("<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1>"
+                   "<p>The page you requested could not be found on this server.</p></body></html>")
+
+
+def test_noarticle_error_has_a_one_line_reason():
+    with pytest.raises(NoArticleError) as info:
+        clean_dump("Home\nNews\n", name="inbox/x.txt")
+    msg = str(info.value)
+    assert "\n" not in msg and msg.startswith("inbox/x.txt")
+
+
+# --- robustness --------------------------------------------------------------------------
+
+def _garbage(rng: random.Random, n: int) -> str:
+    alphabet = ("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ 0123456789 .,;:!?-\u2014()[]<>&#*+|/\\\"'\n\n\t"
+                "\u2022\u25e6\u00a9\u2019\u201c\u201d\u00e9\u00fc\u0416\u4e2d\U0001f600\x00\x0b\ufeff\u200b")
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+def test_fuzz_dump_never_crashes():
+    rng = random.Random(20241218)
+    raw = SAMPLE.read_text(encoding="utf-8")
+    inputs = [_garbage(rng, rng.randint(0, 3000)) for _ in range(150)]
+    # mutated real pages: shuffled lines, truncated, doubled
+    lines = raw.split("\n")
+    for _ in range(50):
+        mutated = lines[:]
+        rng.shuffle(mutated)
+        inputs.append("\n".join(mutated[: rng.randint(0, len(mutated))]))
+    inputs += [raw[: rng.randint(0, len(raw))] for _ in range(20)]
+    inputs += ["[" * 5000, "(" * 5000 + ")", "a" * 100000, "<" * 10000, "By " * 3000,
+               "1/" * 5000, "\u2022 " * 5000, ("word " * 50 + "\n") * 400, "\r\n" * 1000]
+    for text in inputs:
+        try:
+            got = clean_dump(text)
+        except NoArticleError:
+            continue
+        assert isinstance(got, Extracted) and got.blocks
+
+
+def test_fuzz_html_never_crashes():
+    rng = random.Random(7)
+    html = (CLEAN / "a1fca19b884e0e94.html").read_text(encoding="utf-8")
+    inputs = [_garbage(rng, rng.randint(0, 2000)) for _ in range(40)]
+    inputs += [html[: rng.randint(0, len(html))] for _ in range(10)]
+    inputs += ["<" * 5000, "<html>" * 1000, "<p>" + "x " * 5000 + "</p>", "\x00<html></html>"]
+    for text in inputs:
+        try:
+            got = clean_html(text)
+        except NoArticleError:
+            continue
+        assert isinstance(got, Extracted) and got.blocks
+
+
+def _article(n: int, rng: random.Random) -> str:
+    words = SAMPLE.read_text(encoding="utf-8").split()
+    paras = []
+    for _ in range(n):
+        paras.append(" ".join(rng.choice(words) for _ in range(40)).capitalize() + ".")
+    return "Home\nNews\n\nA headline for the test\n\nBy Jane Doe\n\n" + "\n\n".join(paras)
+
+
+def test_dump_time_is_linear_ish():
+    rng = random.Random(3)
+    small, big = _article(50, rng), _article(2000, rng)
+    start = time.perf_counter()
+    clean_dump(small)
+    t_small = time.perf_counter() - start
+    start = time.perf_counter()
+    got = clean_dump(big)
+    t_big = time.perf_counter() - start
+    assert len(got.blocks) > 1500
+    assert t_big < max(1.0, t_small * 40 * 3)
+
+
+@pytest.mark.parametrize("bad", [None, 42, b"bytes"])
+def test_non_str_input_raises_noarticle(bad):
+    with pytest.raises(NoArticleError):
+        clean_dump(bad)  # type: ignore[arg-type]
+    with pytest.raises(NoArticleError):
+        clean_html(bad)  # type: ignore[arg-type]

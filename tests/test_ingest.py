@@ -1,0 +1,212 @@
+"""Ingest: real raw pages become briefings; bad input fails clearly; editors' work is safe."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing import frontmatter, ingest
+from conftest import DATA, ROOT, build_site
+
+BRIEFING = Path(sys.executable).parent / "briefing"
+SAMPLE = DATA / "raw" / "viewus-russia-air-defense-libya.txt"
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([str(BRIEFING), "ingest", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def raw(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    return folder
+
+
+def only_briefing(out: Path) -> Path:
+    files = sorted(out.glob("*.md"))
+    assert len(files) == 1, files
+    return files[0]
+
+
+def test_sample_becomes_a_clean_briefing(tmp_path, raw):
+    out = tmp_path / "briefings"
+    proc = run("--out", out, "--date", "2024-12-19", raw)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 written" in proc.stderr
+    path = only_briefing(out)
+    assert path.name == "russia-relocates-s-400s-and-s-300s-from-syria-to-libya-s-eastern-region.md"
+    doc = frontmatter.parse(path.read_text(), str(path))
+    meta = doc.meta
+    assert meta["title"] == "Russia Relocates S-400s and S-300s from Syria to Libya’s Eastern Region"
+    assert meta["author"] == "Daniel Kim"
+    assert meta["date"].date().isoformat() == "2024-12-19"
+    assert meta["provenance"]["date_source"] == "option"
+    assert meta["provenance"]["raw"] == SAMPLE.name
+    assert len(meta["provenance"]["sha256"]) == 64
+    assert meta["source"]["name"] == "viewusglobal.com"  # from the contact address
+    assert meta["summary"].startswith("Reports have emerged that Russia is transferring")
+    assert len(meta["summary"]) <= 300
+    assert meta["caption"].startswith("Satellite images released by Maxar Technologies")
+    assert meta["caption_credit"] == "Yonhap News"
+    paragraphs = [p.strip() for p in doc.body.split("\n\n") if p.strip()]
+    assert len(paragraphs) == 7
+    assert paragraphs[0].startswith("Reports have emerged")
+    assert paragraphs[-1].endswith("Russian military bases.")
+    for junk in ("Comments0", "You May Also Like", "Popular Now", "Share it on",
+                 "content@viewusglobal.com", "Yellowknife", "Must-Reads"):
+        assert junk not in path.read_text()
+
+
+def test_briefing_written_by_ingest_builds(tmp_path, raw):
+    content = tmp_path / "content"
+    out = content / "briefings"
+    assert run("--out", out, "--date", "2024-12-19", raw).returncode == 0
+    build = build_site(content, tmp_path / "site")
+    assert build.returncode == 0, build.log
+    slug = only_briefing(out).stem
+    html = build.page(f"briefings/{slug}/")
+    assert "Daniel Kim" in html and "Yonhap News" in html
+
+
+def test_page_without_date_gets_the_day_of_ingest_marked_for_review(tmp_path, raw):
+    out = tmp_path / "briefings"
+    assert run("--out", out, raw).returncode == 0
+    meta = frontmatter.parse(only_briefing(out).read_text()).meta
+    assert meta["provenance"]["date_source"] == "ingest"
+    assert meta["provenance"]["ingested"] == meta["date"].date()
+
+
+def test_reingest_changes_nothing(tmp_path, raw):
+    out = tmp_path / "briefings"
+    assert run("--out", out, raw).returncode == 0
+    path = only_briefing(out)
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    proc = run("--out", out, raw)
+    assert proc.returncode == 0
+    assert "1 already ingested" in proc.stderr
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_edited_briefing_is_never_overwritten_and_force_keeps_a_backup(tmp_path, raw):
+    out = tmp_path / "briefings"
+    assert run("--out", out, raw).returncode == 0
+    path = only_briefing(out)
+    edited = path.read_text().replace("Reports have emerged", "EDITOR: reports have emerged")
+    path.write_text(edited)
+    # the raw page changes (a re-saved copy): ingest would update the briefing
+    page = raw / SAMPLE.name
+    page.write_text(page.read_text() + "\nSubscribe\n")
+    proc = run("--out", out, raw)
+    assert proc.returncode == 1
+    assert "edited by hand" in proc.stderr and str(path) in proc.stderr
+    assert path.read_text() == edited
+    proc = run("--out", out, "--force", raw)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 updated" in proc.stderr
+    backups = list(out.glob("*.bak"))
+    assert len(backups) == 1 and backups[0].read_text() == edited
+    assert "EDITOR:" not in path.read_text()
+
+
+def test_unedited_briefing_is_updated_when_the_raw_page_changes(tmp_path, raw):
+    out = tmp_path / "briefings"
+    assert run("--out", out, raw).returncode == 0
+    page = raw / SAMPLE.name
+    page.write_text(page.read_text().replace("Reports have emerged", "Reports emerged"))
+    proc = run("--out", out, raw)
+    assert proc.returncode == 0 and "1 updated" in proc.stderr
+    assert "Reports emerged" in only_briefing(out).read_text()
+    assert not list(out.glob("*.bak"))
+
+
+def test_dry_run_writes_nothing(tmp_path, raw):
+    out = tmp_path / "briefings"
+    proc = run("--out", out, "--dry-run", raw)
+    assert proc.returncode == 0
+    assert "would be written" in proc.stderr
+    assert not out.exists() or not list(out.iterdir())
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("empty.txt", b"", "the file is empty"),
+    ("blank.txt", b"  \n\n \n", "the file is empty"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
+     "binary file"),
+    ("links.txt", ("Home\nNews\nWorld\nSports\nContact\nAbout us\nPrivacy Policy\n"
+                   "Terms of Use\n" * 3).encode(), "no article found"),
+    ("error.html", b"<html><head><title>404 Not Found</title></head><body><h1>Not Found"
+                   b"</h1><p>The requested URL was not found on this server.</p></body></html>",
+     "no article found"),
+    ("notes.docx", b"PK\x03\x04 whatever", "not a page dump (.txt) or a saved page"),
+])
+def test_bad_input_is_a_one_line_error_naming_the_file(tmp_path, name, data, message):
+    bad = tmp_path / name
+    bad.write_bytes(data)
+    out = tmp_path / "briefings"
+    proc = run("--out", out, bad)
+    assert proc.returncode == 1
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and str(bad) in errors[0] and message in errors[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_cp1252_text_is_read_with_a_warning(tmp_path):
+    text = SAMPLE.read_text().replace("Libya’s", "Libya's").replace("—", "-")
+    text = text.replace("Reports have emerged", "Reports have emerged (café)")
+    bad = tmp_path / "legacy.txt"
+    bad.write_bytes(text.encode("cp1252", errors="replace"))
+    out = tmp_path / "briefings"
+    proc = run("--out", out, bad)
+    assert proc.returncode == 0, proc.stderr
+    assert "not UTF-8; read as cp1252" in proc.stderr
+    assert "(café)" in only_briefing(out).read_text()
+
+
+def test_batch_reports_each_file_and_a_summary_and_keeps_the_good_ones(tmp_path, raw):
+    (raw / "empty.txt").write_text("")
+    (raw / "clean-dev.html").write_bytes((DATA / "clean" / "9a440270bf8625d5.html").read_bytes())
+    out = tmp_path / "briefings"
+    proc = run("--out", out, raw)
+    assert proc.returncode == 1
+    assert "[3/3]" in proc.stderr
+    assert "2 written, 0 updated, 0 already ingested, 1 failed" in proc.stderr
+    assert f"error: {raw / 'empty.txt'}: the file is empty" in proc.stderr
+    assert len(list(out.glob("*.md"))) == 2
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_same_title_from_another_page_gets_its_own_file(tmp_path, raw):
+    copy = raw / "copy.txt"
+    copy.write_text(SAMPLE.read_text() + "\nAnother copy saved later.\n")
+    out = tmp_path / "briefings"
+    assert run("--out", out, raw).returncode == 0
+    names = sorted(p.name for p in out.glob("*.md"))
+    assert len(names) == 2 and names[0].endswith("-2.md") or names[1].endswith("-2.md")
+
+
+def test_summary_is_cut_at_a_sentence_near_300_characters():
+    long = ("First sentence is here. " * 20).strip()
+    summary = ingest.summarise([long])
+    assert len(summary) <= 300 and summary.endswith(".")
+    words = ingest.summarise(["word " * 100])
+    assert len(words) <= 301 and words.endswith("…")
+    assert ingest.summarise(["## Heading", "Lede \\*starred\\* text."]) == "Lede *starred* text."
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    target = tmp_path / "x.md"
+    target.write_text("original")
+
+    def boom(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest.os, "replace", boom)
+    with pytest.raises(KeyboardInterrupt):
+        ingest.atomic_write(target, "new text")
+    assert target.read_text() == "original"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.md"]
