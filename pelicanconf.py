@@ -25,7 +25,7 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["frontmatter", "facets", "related"]
+PLUGINS = ["frontmatter", "facets", "related", "discovery", "search"]
 BRIEFING_VOCABULARY = os.path.join(HERE, "vocabulary.yaml")
 
 # Templates escape every value by default: scraped text is never trusted HTML.
@@ -51,7 +51,9 @@ MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
 
 # Pelican's categories, tags and author pages are replaced by our three facets.
-DIRECT_TEMPLATES = ["index", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "archives", "search", "404"]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 CATEGORY_SAVE_AS = ""
 CATEGORIES_SAVE_AS = ""
 TAG_SAVE_AS = ""
@@ -69,7 +71,9 @@ PAGINATION_PATTERNS = (
 )
 SUMMARY_MAX_LENGTH = 60
 
-# Feeds need an absolute site URL: publishconf.py turns them on.
+# Pelican's own feeds are off: the discovery plugin writes the site-wide feed
+# (SITE_FEED_SAVE_AS) and the facets plugin one feed per term, with links that work with
+# and without an absolute SITEURL.
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
@@ -83,6 +87,6 @@ CACHE_PATH = os.path.join(HERE, "cache")
 
 # Links in the menu, after the pages.
 MENUITEMS = [("Regions", "region/"), ("Actors", "actors/"), ("Systems", "systems/"),
-             ("Archives", "archives/")]
+             ("Archives", "archives/"), ("Search", "search/")]
 DISPLAY_CATEGORIES_ON_MENU = False
 DISPLAY_PAGES_ON_MENU = True

@@ -1,7 +1,8 @@
 """Settings for publication: `make publish` builds with these.
 
 Set BRIEFING_SITEURL in the environment (or edit SITEURL below) to the address the
-site is served from, e.g. https://briefing.example.org
+site is served from, e.g. https://briefing.example.org: canonical URLs, OpenGraph and
+JSON-LD, the feeds and the sitemap then carry absolute addresses.
 """
 
 import os
@@ -12,7 +13,5 @@ from pelicanconf import *  # noqa: E402,F401,F403
 
 SITEURL = os.environ.get("BRIEFING_SITEURL", "https://briefing.example.org").rstrip("/")
 RELATIVE_URLS = False
-
-FEED_ALL_ATOM = "feeds/all.atom.xml"
 
 DELETE_OUTPUT_DIRECTORY = True

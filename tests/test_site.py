@@ -1,7 +1,9 @@
 """End-to-end: build real sites with the project's settings and check the HTML."""
 
+import json
 import re
 import subprocess
+import sys
 
 from conftest import CONTENT, ROOT, build_site
 
@@ -22,8 +24,9 @@ def test_demo_site_builds_and_index_lists_the_briefings(demo_site):
 
 def test_briefing_page_shows_metadata_facets_and_body(demo_site):
     html = demo_site.page("briefings/russia-relocates-s-400s-and-s-300s-from-syria-to-libya/")
-    assert "<h1 class=\"briefing__title\">Russia Relocates S-400s" in html
-    assert '<time datetime="2024-12-19T00:00:00+00:00">19 December 2024</time>' in html
+    assert "<h1 class=\"briefing__title\" data-pagefind-meta=\"title\">Russia Relocates S-400s" in html
+    assert re.search(r'<time datetime="2024-12-19T00:00:00\+00:00"[^>]*>19 December 2024</time>',
+                     html)
     assert "by Daniel Kim" in html
     assert "Source:" in html and "ViewUS" in html
     assert "territory held by Khalifa Haftar" in html  # summary
@@ -116,3 +119,69 @@ def test_make_html_builds_another_content_folder(tmp_path, content_copy):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (out / "index.html").exists()
     assert (out / "briefings" / DEMO[0] / "index.html").exists()
+
+
+def test_sitewide_and_term_feeds_parse_without_errors(demo_site):
+    import feedparser
+
+    feeds = [demo_site.output / "feeds" / "all.atom.xml"]
+    feeds += sorted((demo_site.output / "systems").glob("*/feed.xml"))[:5]
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert parsed.entries, path
+    site = feedparser.parse((demo_site.output / "feeds" / "all.atom.xml").read_bytes())
+    assert len(site.entries) == len(DEMO)
+    assert site.entries[0].link == "/briefings/russia-relocates-s-400s-and-s-300s-from-syria-to-libya/"
+
+
+def test_sharing_metadata_and_json_ld(demo_site):
+    import json as _json
+
+    html = demo_site.page("briefings/russia-relocates-s-400s-and-s-300s-from-syria-to-libya/")
+    assert '<link rel="canonical" href="../../briefings/russia-relocates-s-400s-and-s-300s-from-syria-to-libya/">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta property="og:title" content="Russia Relocates S-400s' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta property="article:tag" content="S-400">' in html
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = _json.loads(block)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"].startswith("Russia Relocates S-400s")
+    assert data["author"] == {"@type": "Person", "name": "Daniel Kim"}
+    assert data["datePublished"].startswith("2024-12-19")
+    assert "S-300" in data["keywords"]
+
+
+def test_sitemap_robots_and_search_index(demo_site):
+    sitemap = (demo_site.output / "sitemap.xml").read_text()
+    for url in ("/briefings/iran-receives-s-300-from-russia/", "/region/libya/", "/systems/",
+                "/about/", "/archives/"):
+        assert f"<loc>{url}</loc>" in sitemap
+    assert "404" not in sitemap and "/search/" not in sitemap
+    assert (demo_site.output / "robots.txt").read_text().startswith("User-agent: *")
+    assert (demo_site.output / "pagefind" / "pagefind-ui.js").exists()
+    entry = json.loads((demo_site.output / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == len(DEMO)  # briefings only
+    search = demo_site.page("search/")
+    assert 'src="../pagefind/pagefind-ui.js"' in search
+    html = demo_site.page("briefings/iran-receives-s-300-from-russia/")
+    assert 'data-pagefind-body' in html
+    assert 'data-pagefind-filter="systems">S-300<' in html
+
+
+def test_publish_build_has_absolute_addresses(tmp_path):
+    import os
+
+    env_out = tmp_path / "published"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pelican", str(CONTENT), "-o", str(env_out), "-s",
+         str(ROOT / "publishconf.py"), "--log-handler", "plain"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env=dict(os.environ, BRIEFING_SITEURL="https://briefing.example.org"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = (env_out / "briefings" / "iran-receives-s-300-from-russia" / "index.html").read_text()
+    assert '<link rel="canonical" href="https://briefing.example.org/briefings/iran-receives-s-300-from-russia/">' in html
+    assert "https://briefing.example.org/feeds/all.atom.xml" in (env_out / "index.html").read_text()
+    assert "Sitemap: https://briefing.example.org/sitemap.xml" in (env_out / "robots.txt").read_text()
+    assert "<loc>https://briefing.example.org/region/libya/</loc>" in (env_out / "sitemap.xml").read_text()

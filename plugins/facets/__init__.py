@@ -18,10 +18,9 @@ match).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import tempfile
+from collections import Counter
 
 from markupsafe import Markup
 from pelican import signals
@@ -29,7 +28,7 @@ from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
 from briefing import facets as facet_index
-from briefing import site_settings, vocabulary
+from briefing import site_settings, sitefiles, vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -193,6 +192,24 @@ class FacetsGenerator(Generator):
                        for f in facet_keys]
         self.context["facets"] = self.facets
         self.context["facet_terms"] = self.terms
+        self.context["active_terms"] = self._active_terms(articles)
+
+    def _active_terms(self, articles):
+        """Per facet, the terms most used by the latest briefings (for the home page)."""
+        opts = self.options
+        if not opts["HOME_ACTIVE_TERMS"]:
+            return []
+        latest = sorted(articles, key=lambda a: (a.date, a.url), reverse=True)
+        latest = latest[: opts["HOME_ACTIVE_WINDOW"]]
+        out = []
+        for facet in self.facets:
+            counts = Counter(str(t) for a in latest for t in getattr(a, facet.key, []) or [])
+            ranked = sorted(counts.items(), key=lambda p: (-p[1], p[0]))
+            terms = [(self.terms[(facet.key, n)], c) for n, c in ranked
+                     if (facet.key, n) in self.terms][: opts["HOME_ACTIVE_TERMS"]]
+            if terms:
+                out.append((facet, terms))
+        return out
 
     @staticmethod
     def _orphan(_facet, name):
@@ -211,9 +228,10 @@ class FacetsGenerator(Generator):
                 page_name=term.page_name, template_name="term", blog=True,
                 relative_urls=self.settings["RELATIVE_URLS"])
             if term.feed_url:
-                write_atom(self.output_path, term.feed_url, self.settings,
-                           f"{self.settings['SITENAME']}: {term.label}: {term.name}",
-                           term.url, term.all_articles[: opts["FACET_FEED_MAX_ITEMS"]])
+                sitefiles.write_text(self.output_path, term.feed_url, sitefiles.atom(
+                    self.settings, f"{self.settings['SITENAME']}: {term.label}: {term.name}",
+                    term.url, term.feed_url, term.all_articles[: opts["FACET_FEED_MAX_ITEMS"]],
+                    opts["FACETS"]))
         for facet in self.facets:
             writer.write_file(facet.save_as, index_template, self.context, facet=facet,
                               order="name", url=facet.url,
@@ -242,7 +260,7 @@ class FacetsGenerator(Generator):
                     row[facet] = [str(t) for t in getattr(a, facet, []) or []]
                 row["related"] = [link.article.url for link in getattr(a, "related", [])]
                 rows.append(row)
-            _write_json(self.output_path, opts["API_BRIEFINGS_SAVE_AS"], rows)
+            sitefiles.write_json(self.output_path, opts["API_BRIEFINGS_SAVE_AS"], rows)
         if opts["API_TERMS_SAVE_AS"]:
             data = {
                 facet.key: [
@@ -252,7 +270,7 @@ class FacetsGenerator(Generator):
                 ]
                 for facet in self.facets
             }
-            _write_json(self.output_path, opts["API_TERMS_SAVE_AS"], data)
+            sitefiles.write_json(self.output_path, opts["API_TERMS_SAVE_AS"], data)
 
 
 class _Unlinked(str):
@@ -264,55 +282,6 @@ class _Unlinked(str):
 def plain_text(html) -> str:
     """Text of an HTML fragment (entities decoded, tags removed)."""
     return Markup(str(html)).striptags()
-
-
-def write_atom(output_path, rel, settings, title, page_url, articles):
-    """An Atom feed of briefings (feedgenerator, as Pelican's own feeds).
-
-    Links are absolute with a SITEURL (publication) and root-relative without one
-    (development), so they resolve from the feed's own address either way.
-    """
-    from urllib.parse import urlsplit
-
-    from feedgenerator import Atom1Feed, get_tag_uri
-
-    base = (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/") + "/"
-
-    def link(url):
-        return base + url.lstrip("/")
-
-    feed = Atom1Feed(title=title, link=link(page_url), feed_url=link(rel),
-                     description=settings.get("SITESUBTITLE", ""), language="en")
-    host = urlsplit(base).netloc or "briefing.invalid"
-    for article in articles:
-        url = link(article.url)
-        feed.add_item(
-            title=str(article.title), link=url,
-            unique_id=get_tag_uri(f"http://{host}/{article.url}", article.date),
-            description=str(getattr(article, "summary", "") or ""),
-            content=article.get_content(settings.get("SITEURL") or ""),
-            author_name=str(getattr(article, "author", "") or ""),
-            pubdate=article.date, updateddate=getattr(article, "modified", None) or article.date,
-            categories=[str(t) for f in settings.get("FACETS", ("region", "actors", "systems"))
-                        for t in getattr(article, f, []) or []] or None,
-        )
-    path = os.path.join(output_path, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".feed.", suffix=".tmp", dir=os.path.dirname(path))
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        feed.write(handle, "utf-8")
-    os.replace(tmp, path)
-
-
-def _write_json(output_path, rel, data):
-    path = os.path.join(output_path, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".api.", suffix=".tmp", dir=os.path.dirname(path))
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
-    os.replace(tmp, path)
-    logger.info("Writing %s", path)
 
 
 def get_generators(_pelican):

@@ -1,0 +1,88 @@
+"""Files of the built site that are not pages: Atom feeds, JSON exports, the sitemap, robots.txt.
+
+Written atomically (a temporary file, then a rename) and deterministically (no build
+timestamps: a feed's `updated` is its newest briefing's date), so two builds of the same
+content are byte-identical.  Objects passed in are duck-typed briefings (title, url, date,
+summary, author, get_content); no Pelican import here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as xml_escape
+
+from feedgenerator import Atom1Feed, get_tag_uri
+
+
+def write_text(output_path: str, rel: str, text: str) -> str:
+    path = os.path.join(output_path, rel)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".write.", suffix=".tmp", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def write_json(output_path: str, rel: str, data: Any) -> str:
+    return write_text(output_path, rel,
+                      json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def site_base(settings) -> str:
+    """Absolute site URL with a trailing slash, or "/" (root-relative) without a SITEURL."""
+    return (settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/") + "/"
+
+
+def atom(settings, title: str, page_url: str, feed_rel: str, articles: Iterable,
+         facets: Iterable[str] = ("region", "actors", "systems")) -> str:
+    """An Atom feed of briefings. Links are absolute with a SITEURL (publication) and
+    root-relative without one (development), so they resolve from the feed's address."""
+    base = site_base(settings)
+    host = urlsplit(base).netloc or "briefing.invalid"
+    articles = list(articles)
+    feed = Atom1Feed(title=title, link=base + page_url.lstrip("/"),
+                     feed_url=base + feed_rel.lstrip("/"),
+                     description=settings.get("SITESUBTITLE", ""), language="en")
+    for article in articles:
+        feed.add_item(
+            title=str(article.title),
+            link=base + article.url.lstrip("/"),
+            unique_id=get_tag_uri(f"http://{host}/{article.url}", article.date),
+            description=str(getattr(article, "summary", "") or ""),
+            content=article.get_content(settings.get("SITEURL") or ""),
+            author_name=str(getattr(article, "author", "") or "") or None,
+            pubdate=article.date,
+            updateddate=getattr(article, "modified", None) or article.date,
+            categories=[str(t) for f in facets for t in getattr(article, f, []) or []] or None,
+        )
+    from io import StringIO
+
+    out = StringIO()
+    feed.write(out, "utf-8")
+    return out.getvalue()
+
+
+def sitemap(base: str, urls: Iterable[str]) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url in sorted(set(urls)):
+        lines.append(f"  <url><loc>{xml_escape(base + url.lstrip('/'))}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots(base: str, sitemap_rel: str | None) -> str:
+    text = "User-agent: *\nAllow: /\n"
+    if sitemap_rel and base.startswith(("http://", "https://")):
+        text += f"Sitemap: {base}{sitemap_rel}\n"
+    return text

@@ -1,0 +1,44 @@
+"""Search: build the Pagefind index into OUTPUTDIR/pagefind once the site is written.
+
+Pagefind (the ``pagefind[bin]`` package carries its binary) indexes the briefing pages
+(``data-pagefind-body``) with one filter per facet (``data-pagefind-filter``); the search page
+(the theme's ``search.html``) loads Pagefind's own UI from the same folder, so search works
+from the static files alone.  A failed indexing fails the build.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+
+from pelican import signals
+
+from briefing import site_settings
+
+logger = logging.getLogger(__name__)
+
+
+class SearchIndexFailed(RuntimeError):
+    exitcode = 1
+    report = True
+
+
+def build_index(pelican):
+    opts = site_settings.read(pelican.settings)
+    if not opts["SEARCH_INDEX"]:
+        return
+    cmd = [sys.executable, "-m", "pagefind", "--site", pelican.output_path, "--silent"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexFailed(f"the search index could not be built: {exc}") from None
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        raise SearchIndexFailed("the search index could not be built (pagefind): "
+                                + " / ".join(detail))
+    logger.info("search index written to %s/pagefind", pelican.output_path)
+
+
+def register():
+    signals.finalized.connect(build_index)
