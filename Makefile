@@ -71,7 +71,8 @@ eval-tags: $(STAMP) ## measure the tagger on the shared dev set (precision, reca
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest $(PYTESTOPTS)
 
-clean: ## remove what the build made (OUTPUTDIR and the build cache)
-	rm -rf "$(OUTPUTDIR)" "$(BASEDIR)/cache"
+clean: ## remove what the build made in OUTPUTDIR (nothing else), and the build cache
+	@if [ -d "$(OUTPUTDIR)" ]; then $(PY) -m briefing.outputdir clean "$(OUTPUTDIR)"; fi
+	rm -rf "$(BASEDIR)/cache"
 
 .PHONY: help install html regenerate serve devserver publish check ingest eval-clean eval-tags test clean

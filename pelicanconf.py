@@ -25,14 +25,19 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["frontmatter", "facets", "related", "discovery", "search"]
+PLUGINS = ["frontmatter", "integrity", "facets", "related", "discovery", "search"]
+# hidden files, and the backups `briefing ingest --force` keeps next to a briefing
+IGNORE_FILES = ["**/.*", ".*", "*.bak"]
 BRIEFING_VOCABULARY = os.path.join(HERE, "vocabulary.yaml")
 
 # Templates escape every value by default: scraped text is never trusted HTML.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
+# briefing.mdsafe (last): raw HTML is shown as text, links only http(s)/mailto/on-site,
+# images only from this site. See "What the project promises" in the README.
 MARKDOWN = {
-    "extensions": ["markdown.extensions.extra", "markdown.extensions.sane_lists"],
+    "extensions": ["markdown.extensions.extra", "markdown.extensions.sane_lists",
+                   "briefing.mdsafe"],
     "extension_configs": {},
     "output_format": "html5",
 }

@@ -81,8 +81,8 @@ def test_broken_briefing_fails_the_build_and_lists_every_bad_file(tmp_path, cont
     assert "bad-yaml.md:3: invalid YAML: mapping values are not allowed" in build.log
     assert "bad-systems.md:4: systems must be a list of names, got a mapping" in build.log
     summary = build.log[build.log.index("BuildFailed"):]
-    assert "2 source files could not be read" in summary
-    assert f"({len(DEMO) + 1} others read fine)" in summary  # the demo briefings and about
+    assert "2 problems in the content" in summary
+    assert f"({len(DEMO) + 1} source files read fine)" in summary  # the demo briefings, about
     assert "bad-yaml.md" in summary and "bad-systems.md" in summary
 
 

@@ -5,10 +5,10 @@ A thin adapter over :mod:`briefing.frontmatter`: the YAML is read with the safe
 Python-Markdown and hands Pelican its metadata.  Files without a ``---`` first
 line are read by Pelican's own Markdown reader (``Key: value`` metadata).
 
-A file that cannot be read is reported as ``file:line: what is wrong`` and the
-build goes on reading the others; once every file has been read, the build
-fails with the list of every bad file (never a silent skip, never only the
-first error).
+A file that cannot be read is reported as ``file:line: what is wrong`` (kept in
+the reader's ``errors``) and the build goes on reading the others; once every
+file has been read, the ``integrity`` plugin fails the build with the list of
+every bad file (never a silent skip, never only the first error).
 """
 
 from __future__ import annotations
@@ -21,17 +21,11 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 
 from briefing import frontmatter
+from briefing.slug import slugify
 
 logger = logging.getLogger(__name__)
 
 META_EXTENSION = "markdown.extensions.meta"
-
-
-class BuildFailed(RuntimeError):
-    """Raised after reading when some source files could not be read."""
-
-    exitcode = 1
-    report = True
 
 
 class FrontMatterReader(MarkdownReader):
@@ -106,6 +100,11 @@ class FrontMatterReader(MarkdownReader):
 
     def _pelican_metadata(self, meta: dict) -> dict:
         out = dict(meta)
+        if "slug" not in out:
+            # ours, not Pelican's: ASCII, at most about 80 characters
+            out["slug"] = slugify(meta["title"]) or None
+            if out["slug"] is None:
+                del out["slug"]
         if "author" in meta:
             out["author"] = self.process_metadata("author", meta["author"])
         if "summary" in meta:
@@ -119,43 +118,5 @@ def add_reader(readers):
         readers.reader_classes[ext] = FrontMatterReader
 
 
-def fail_on_unreadable(generators):
-    """After every file was read: fail the build if any source file could not be read."""
-    context = generators[0].context if generators else {}
-    failed = sorted(p for p, c in context.get("generated_content", {}).items() if c is None)
-    if not failed:
-        return
-    messages: list[str] = []
-    for gen in generators:
-        readers = getattr(gen, "readers", None)
-        for reader in getattr(readers, "readers", {}).values():
-            if isinstance(reader, FrontMatterReader):
-                messages.extend(m for m in reader.errors if m not in messages)
-    explained = {m.split(":", 1)[0] for m in messages}
-    for path in failed:
-        if not any(e.endswith(path) for e in explained):
-            messages.append(f"{path}: could not be read (see the messages above)")
-    read_ok = len(context["generated_content"]) - len(failed)
-    raise BuildFailed(
-        f"{len(failed)} source file{'s' if len(failed) != 1 else ''} could not be read "
-        f"({read_ok} other{'s' if read_ok != 1 else ''} read fine); fix and build again:\n  "
-        + "\n  ".join(sorted(messages))
-    )
-
-
-class _NoTraceback(logging.Filter):
-    """Pelican logs a failed build with its traceback; ours are reports, not crashes
-    (any exception with ``report = True``: a failed read, invalid settings)."""
-
-    def filter(self, record):
-        if record.exc_info and getattr(record.exc_info[1], "report", False):
-            record.exc_info = None
-        return True
-
-
 def register():
-    pelican_logger = logging.getLogger("pelican")
-    if not any(isinstance(f, _NoTraceback) for f in pelican_logger.filters):
-        pelican_logger.addFilter(_NoTraceback())
     signals.readers_init.connect(add_reader)
-    signals.all_generators_finalized.connect(fail_on_unreadable)

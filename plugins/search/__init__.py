@@ -4,11 +4,16 @@ Pagefind (the ``pagefind[bin]`` package carries its binary) indexes the briefing
 (``data-pagefind-body``) with one filter per facet (``data-pagefind-filter``); the search page
 (the theme's ``search.html``) loads Pagefind's own UI from the same folder, so search works
 from the static files alone.  A failed indexing fails the build.
+
+Pagefind's filter files are not byte-for-byte reproducible (their names and order change
+between runs with the same pages); everything else the build writes is.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import subprocess
 import sys
 
@@ -28,6 +33,9 @@ def build_index(pelican):
     opts = site_settings.read(pelican.settings)
     if not opts["SEARCH_INDEX"]:
         return
+    # the folder is Pagefind's alone: start from an empty one, so no index file of an
+    # earlier build lingers
+    shutil.rmtree(os.path.join(pelican.output_path, "pagefind"), ignore_errors=True)
     cmd = [sys.executable, "-m", "pagefind", "--site", pelican.output_path, "--silent"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
