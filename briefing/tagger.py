@@ -1,61 +1,83 @@
 """The tagger: a cleaned article (title + body) -> its tags in three facets.
 
-``Tagger(vocab).tag(title, body)`` returns a :class:`TagResult` with the canonical names of
-the vocabulary terms the article is about: ``region`` (places), ``actors`` (who acts) and
-``systems`` (named weapons and platforms), most salient first.
+``Tagger(vocab).tag(title, body)`` returns a :class:`TagResult`: the canonical names of the
+vocabulary terms the article is about, ``region`` (places), ``actors`` (who acts) and
+``systems`` (named weapons and platforms), most salient first, plus the :class:`Evidence` for
+every candidate. Build the tagger once per vocabulary; ``tag`` is a pure function of the text.
 
 Matching
-    One pass over the article's tokens (runs of letters, runs of digits) against a token
-    trie built once per vocabulary from every name, alias and nationality adjective.
-    Separators inside a name are loose ("S-400" = "S 400" = "S400", "U.S." = "US" where the
-    vocabulary spells both), the longest match wins ("Iron Dome for America" over "Iron
-    Dome", "Patriot PAC-3" over "Patriot"), plurals and possessives are accepted
-    ("S-400s", "Patriots", "Haftar's"), and case is checked token by token: the first
-    capitalised token of a name must be capitalised in the text (or the line is in capitals),
-    acronyms and one-letter designators must match exactly ("US" but not "us"; a long
-    acronym may be written "Nato"), lower-case words of a name ("class", "of") match any case.
-    A match must start at a word boundary ("Oman" is not found in "woman") and may only be
-    followed by a short letter suffix after a number ("F-35C", "Su-24s").
+    One pass over the article's tokens (runs of letters, runs of digits) against a token trie
+    built once from every name, alias and nationality adjective. Separators inside a name are
+    loose ("S-400" = "S 400" = "S400"; "U.S." = "US"); the longest match wins ("Iron Dome for
+    America" over "Iron Dome", "Patriot PAC-3" over "Patriot", "Black Sea Fleet" over "Black
+    Sea"); plurals and possessives are accepted ("S-400s", "Patriots", "Haftar's"). Case is
+    checked token by token: a name's first capitalised word must be capitalised in the text
+    (ALL-CAPS lines too), acronyms and one-letter designators must match exactly ("US", not
+    "us"; a long acronym may be written "Nato"), lower-case words of a name ("class") match in
+    any case. A match starts at a word boundary ("Oman" is not in "woman", "pro-Russian" is not
+    Russia) and may only be followed by a short letter suffix after a number ("F-35C").
+    Derived spellings count only after the full name: a person's surname ("Esper" after
+    "Mark Esper"), a system's name after its designation ("Reaper" after "MQ-9 Reaper"), a
+    body's head noun ("the Tribunal" after "International Criminal Tribunal for..."), and
+    a national force without its country ("the Air Force": the force the article names in
+    full, else the one of its leading state). A place name glued to a capitalised word the
+    vocabulary lacks is not that place ("New Mexico" is not Mexico).
 
 Which text counts
-    The title (minus a trailing site name: "... | The Guardian") and the body's prose lines.
-    A body line counts only if it reads as a sentence (it ends with . ! ? or a closing quote),
-    is not a Title-Case headline, and is not a repeat; Markdown subheadings count, list items
-    only when most items of their list are sentences, and datelines ("KANDAHAR, Afghanistan -")
-    count as an ordinary body mention. So menus, "Most Popular" lists, related headlines,
-    photo credits and bylines add nothing, even in a raw page dump.
+    The title (minus a trailing site name: "... | The Guardian") and the body's prose:
+    hard-wrapped lines are joined, and a paragraph counts only if it reads as a sentence (it
+    ends with a full stop, or with ? ! ... and is not in Title Case like a headline; closing
+    quotes aside) and is not a repeat. Markdown
+    subheadings count; list items count only when most items of their list are sentences; a
+    dateline ("KANDAHAR, Afghanistan -") is an ordinary body mention. So menus, "Most Popular"
+    lists, related headlines, photo credits and bylines add nothing, even in a raw page dump.
 
 Ambiguous names
-    A name that is also a common word or first name needs support before it counts: a
-    single plain word among systems ("Patriot", "Javelin", "Lancet", "Tor") and the words in
-    :data:`AMBIGUOUS` ("Chad", "Jordan", "Georgia", "PLAN", "Wagner"...) count only if some
-    mention of the term in the article has a military or state cue nearby (missile, jets,
-    troops, government...), or the term's adjective ("Chadian") or a neighbouring vocabulary
-    term (its parent, a child, a sibling) is present; and never when glued to another
-    capitalised word ("Michael Jordan", "New England Patriots", "Atlanta, Georgia").
+    A name that is also a common word or first name needs support: every single plain word
+    among systems ("Patriot", "Javelin", "Lancet", "Tor") and the words in :data:`AMBIGUOUS`
+    ("Chad", "Jordan", "Georgia", "PLAN", "Wagner"...) count only if a mention of the term in
+    the article has a cue in its sentence (military words for systems - missile, battery,
+    drones...; state or military words for the others - government, troops...) or, for places
+    and actors, the term's adjective ("Chadian") or a vocabulary neighbour (parent, child,
+    sibling) is in the article; a cue written with a capital mid-sentence ("the Jets") does not
+    count. Never when glued to another capitalised word ("Michael Jordan", "New England
+    Patriots", "Atlanta, Georgia").
 
 Actor or place
-    A name that is both a region and an actor (a country) is read in context: after a place
-    preposition or a compass adjective ("in Libya", "to eastern Libya"), in apposition
-    ("Tartus, Syria") or before a place noun ("Libya's eastern region") it is a place; as a
-    subject ("Russia moved"), a possessor ("Russia's navy"), before an actor noun ("US
-    officials"), or after by/with/against it is an actor; otherwise it is split between both.
-    Co-ordinated lists share the role ("in Mali, Burkina Faso and Niger"). Nationality
-    adjectives are weak actor evidence only before a military or state noun ("Russian
-    forces", "Chinese navy"); a national force or ministry found by name also adds weak
-    evidence for its state. A capital used as a metonym ("Moscow denies", "Kyiv's strike") is
-    not a place; it adds weak actor evidence for its country. A surname alone ("Haftar")
-    counts fully after the full name or a title ("President Trump"), and weakly otherwise.
+    A name that is both a region and an actor (a country) is read in context. A place: after
+    a place preposition or verb ("in", "off", "near", "visited"), after "to"/"from" with
+    movement nearby ("moved them to Libya", "from Syria to Libya"), after a compass word
+    ("eastern Libya"), in apposition ("Tartus, Syria"), before a place noun ("Libya's eastern
+    region", "the coast of Oman"). An actor: a subject ("Russia moved", "Russia Relocates" in a
+    title), a possessor ("Russia's navy"), before an actor noun ("US officials", "Russia
+    jets"), after by/with/against. Otherwise undecided: it splits like the article's decided
+    mentions of that country. Co-ordinated lists share a role ("in Mali, Burkina Faso and
+    Niger"). Anonymous officials quoted as a source ("cited U.S. officials", "U.S. officials
+    said") count half. Nationality adjectives are weak evidence only: for the actor before a
+    military or state noun ("Russian forces", "Chinese navy"), for the place before a place or
+    event noun ("Indonesian waters", "the Afghan war"). A generic national force ("the US
+    military") is its state; a named one (US Navy, Black Sea Fleet) is an actor of its own. A
+    force described in lower case ("the Chinese navy") is its state too. A
+    capital used as a metonym ("Moscow denies", "Kyiv's strike") is not a place; it is weak
+    evidence that its country acts. A surname alone counts fully after the full name or a
+    title ("President Trump"), and weakly otherwise; a person as a modifier ("the Assad
+    regime") counts half.
 
 Salience
-    Each mention has a weight: :data:`ZONE_WEIGHT` by where it is (title 3, lede 2.5, rest of
-    the body 1), times its role share for the facet (1 for the role it plays, 0.15 for the
-    other, 0.5 each when undecided; 0.5 for adjectives and forces standing in for their
-    state). A term's score is the sum over its mentions. It is a tag when the score reaches
-    the facet's threshold (:data:`THRESHOLDS`: region 2.5, actors 2.5, systems 2) and a share
-    of the facet's top score (:data:`RELATIVE`), so a title or lede mention or a repeated
-    name is kept and a passing mention in the body ("Benghazi is 400 miles from Greece and
-    Italy") is not. Tags are ordered by score, then by first position.
+    Each mention weighs :data:`ZONE_WEIGHT` by where it is (title 3, lede - the first two
+    sentences of the body - 2.5, the rest 1) times its share for the facet (the role shares
+    above; :data:`WEAK` = 0.5 for indirect evidence), and for places times
+    :data:`REGION_KIND_WEIGHT` (seas, islands, territories and bases 1.25: they are where the
+    story happens; continents 0.75: usually context; a sea used as a modifier, "its
+    Mediterranean base", half). A place inside a country adds half its weight to the country
+    (:data:`PLACE_TO_COUNTRY`). A term's score is the sum over its mentions; it is a tag when
+    the score reaches :data:`THRESHOLDS` (region 2.25, actors 2, systems 2). So a title or lede
+    mention, or a name repeated in the body, is a tag, and a passing mention is not
+    ("Benghazi is 400 miles from Greece and Italy": 1 each). Then two rules complete the
+    region facet: places listed together with a tagged place share its tag ("Niger, Burkina
+    Faso and Mali"), and when no place reaches the threshold the story is at home - the
+    country of the leading actor, if the article names it as a place at all. Tags are
+    ordered by score, then by first position; ``add_parents`` then appends ancestors.
 """
 
 from __future__ import annotations
@@ -78,14 +100,15 @@ FACETS = ("region", "actors", "systems")
 ZONE_WEIGHT = {"title": 3.0, "lede": 2.5, "body": 1.0, "heading": 1.0, "dateline": 1.0}
 #: the lede: the first sentences of the first paragraph
 LEDE_SENTENCES = 2
-#: a term is a tag when its score reaches this...
-THRESHOLDS = {"region": 2.5, "actors": 2.0, "systems": 2.0}
-#: ...and this share of the top score of its facet
-RELATIVE = {"region": 0.0, "actors": 0.0, "systems": 0.0}
-#: role shares: (region, actors) for a dual (country) mention in each role
-ROLE_SHARE = {"place": (1.0, 0.0), "actor": (0.0, 1.0), "neutral": (0.5, 0.5)}
-#: weight of indirect evidence: adjectives, forces for their state, capital metonyms
+#: a term is a tag when its score reaches this
+THRESHOLDS = {"region": 2.25, "actors": 2.0, "systems": 2.0}
+#: role shares: (region, actors) of a country mention in each role; an undecided mention
+#: splits like the article's decided mentions of that country
+ROLE_SHARE = {"place": (1.0, 0.0), "actor": (0.0, 1.0)}
+#: weight of indirect evidence: adjectives, capital metonyms, a person as a modifier
 WEAK = 0.5
+#: a place inside a country (Kandahar, Tbilisi) adds this much of its weight to the country
+PLACE_TO_COUNTRY = 0.5
 #: a continent or other top-level macro-region (Africa, Europe) is usually context
 MACRO_ROOT_WEIGHT = 0.75
 #: a surname alone, with no full name or title in the article
@@ -95,9 +118,8 @@ SURNAME_ALONE = 0.6
 #: need a cue (see the module docstring). Single plain-word system names are added
 #: automatically.
 AMBIGUOUS = frozenset("""
-    chad jordan georgia turkey guinea niger darwin perth wagner leonardo indra patria kratos
-    quad fano thales plan saab airbus boeing mali togo dominica grenada victoria
-    sisi lula merz stubb rubio esper andersen
+    chad jordan georgia turkey guinea darwin perth wagner leonardo indra patria kratos quad
+    fano thales plan saab airbus boeing sukhoi antonov andersen
 """.split())
 
 _PAYLOAD = ""  # trie key for the entries ending at a node (no token is empty)
@@ -127,17 +149,27 @@ def _make_translation() -> dict[int, str]:
 
 
 _TRANSLATE = _make_translation()
+_TRANSLATE_CHARS = {chr(k): v for k, v in _TRANSLATE.items()}
+_TO_TRANSLATE = re.compile("[%s]" % "".join(re.escape(c) for c in _TRANSLATE_CHARS))
+
+
+def _normalise(text: str) -> str:
+    """NFC, accents off Latin letters, curly quotes and hyphens made plain; same length."""
+    text = unicodedata.normalize("NFC", text)
+    return _TO_TRANSLATE.sub(lambda m: _TRANSLATE_CHARS[m.group()], text)
+
+
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _TOKEN_SPLIT = re.compile(r"([^\W\d_]+|\d+)")
-_SENTENCE_END = re.compile(r"""[.!?\u2026]["')\]\u201d\u2019*_]*\s*$""")
-_MD_LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")
+# bounded, so that a page of unclosed brackets stays linear
+_MD_LINK = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\s]{0,500}\)|\[([^\]\n]{0,300})\]\([^)\s]{0,500}\)")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022\u25e6\u25cb\u2606\u25a1\u25aa\u25cf\u2023\u2043]"
                         r"|\d{1,3}[.)])\s+")
 _LIST_FIRST = frozenset("-*+\u2022\u25e6\u25cb\u2606\u25a1\u25aa\u25cf\u2023\u2043")
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
-_QUOTE = re.compile(r"^\s*>\s?")
-_WORD = re.compile(r"[^\W\d_][\w'\-]*")
+_LONG_WORD = re.compile(r"(?<![\w'-])[^\W\d_][\w'-]{3,}")
+_CAP_WORD = re.compile(r"(?<![\w'-])[A-Z\u00c0-\u00de][\w'-]{3,}")
 _DATELINE = re.compile(
     r"""^\s*(?P<place>[A-Z][A-Z'.\-]*[A-Z](?:[ /][A-Z][A-Z'.\-]*[A-Z])*)   # KANDAHAR, BAKU/YEREVAN
         (?P<country>,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)*)?                   # , Afghanistan
@@ -147,6 +179,7 @@ _DATELINE = re.compile(
 _CREDIT_LINE = re.compile(r"^\(?\s*(?:additional\s+)?(?:reporting|editing|writing|compiled)\s+by\b",
                           re.I)
 _SENTENCE_BREAK = re.compile(r"""(?<=[a-z0-9)%][.!?])["'\u201d\u2019)]*\s+(?=["\u201c]?[A-Z])""")
+_SENTENCE_START = re.compile(r"[.!?\"]\s*$")
 _TITLE_SPLIT = re.compile(r"\s+(?:\||/|-|\u2022)\s+")
 
 
@@ -168,13 +201,16 @@ MOVEMENT = _words("""moved move moves moving relocated relocate relocates reloca
     visit trip trips journey shipped shipping withdraw withdrew withdrawn withdrawal
     evacuated evacuate fled flee heading headed bound miles kilometers kilometres km route
     routes border flights flight smuggled smuggling transit exported imported""")
+#: kinds of place whose name inside an actor's name counts as weak evidence for the place
+#: ("Black Sea Fleet"); not countries or continents ("US Africa Command")
+NESTED_PLACE_KINDS = frozenset(["waters", "area", "territory"])
 REGION_KIND_WEIGHT = {"waters": 1.25, "area": 1.25, "territory": 1.25, "base": 1.25}
 ACTOR_PREPS = _words("by against with between versus vs alongside backed supported urged told "
                      "accused accuses warned warns sanctioned pressed pressured")
 COMPASS = _words("""the eastern western northern southern central north south east west
     northeast northwest southeast southwest northeastern northwestern southeastern
     southwestern mainland occupied neighbouring neighboring coastal landlocked remote
-    war-torn far rural southernmost northernmost""")
+    far rural southernmost northernmost""")
 #: nouns after a nationality adjective that put the story in the country ("Afghan capital")
 EVENT_PLACE_NOUNS = _words("""war conflict capital soil territory territories waters coast
     coastline border borders city cities village villages province provinces town towns region
@@ -198,8 +234,7 @@ ACTOR_NOUNS = _words("""government governments military militaries army armies n
     partner partners sanctions support decision move moves efforts policy strategy plans
     plan claims claim invasion offensive aggression attack attacks strikes strike
     deployment presence backing interests influence ambitions bombers fighters helicopters
-    tanks artillery units paratroopers commandos coast guard state-run state-owned
-    security service services agency agencies operation operations buildup threat""")
+    tanks artillery units paratroopers commandos coast guard security service services agency agencies operation operations buildup threat""")
 MILITARY_NOUNS = _words("""military militaries army armies navy navies naval forces force troops
     soldiers officials official government authorities ministry minister president leader
     leaders diplomats embassy ambassador intelligence warships warship jets jet warplanes
@@ -208,19 +243,17 @@ MILITARY_NOUNS = _words("""military militaries army armies navy navies naval for
     police commandos paratroopers marines fleet regime junta defence defense foreign
     bombers bomber fighter fighters aircraft tanks tank artillery units sailors pilots
     personnel officers delegation counterpart troopships cruiser carrier carriers
-    gunboats patrol airmen servicemen forces' air""")
+    gunboats patrol airmen servicemen air""")
+#: words that show a single-word system name ("Patriot", "Lancet") is the weapon
 MILITARY_CUES = _words("""missile missiles rocket rockets launcher launchers drone drones uav uavs
     jet jets fighter fighters aircraft warplane warplanes bomber bombers helicopter
-    helicopters gunship gunships tank tanks armored armoured vehicle vehicles howitzer
-    howitzers artillery system systems battery batteries interceptor interceptors weapon
-    weapons munition munitions warhead warheads strike strikes airstrike airstrikes fired
-    launched intercepted shot army military forces troops soldiers navy naval warship warships
-    ship ships vessel vessels submarine submarines destroyer destroyers frigate frigates
-    defense defence deployed deployment delivered deliveries supplied procurement
-    pentagon nato war combat attack attacks base bases squadron regiment brigade battalion
-    infantry radar radars air-defense sam sams anti-tank anti-ship anti-aircraft loitering
-    kamikaze ammunition rounds shells guided cruise ballistic hypersonic launch launches
-    pilot pilots flew flight sortie sorties carrier corvette mortar mortars armor armour""")
+    helicopters gunship gunships tank tanks armored armoured howitzer howitzers artillery
+    system systems battery batteries interceptor interceptors weapon weapons munition
+    munitions warhead warheads airstrike airstrikes fired launched intercepted army military
+    troops soldiers navy naval warship warships vessel vessels submarine submarines destroyer
+    destroyers frigate frigates deployed deployment procurement pentagon nato squadron
+    regiment brigade battalion infantry radar radars sam sams loitering kamikaze ammunition guided cruise ballistic hypersonic sortie
+    sorties carrier corvette mortar mortars armor armour""")
 STATE_CUES = _words("""government president minister ministry country countries nation state
     capital border borders embassy ambassador troops army military forces rebels junta coup
     militants insurgents jihadists sanctions conflict war election parliament regime
@@ -243,6 +276,10 @@ TITLES = _words("""president presidents prime minister ministers secretary gener
 AUX = _words("""is was are were has have had will would may might can could should must shall
     does did do says said say""")
 _SOFT_ADVERBS = ADVERBS - AUX
+#: capitalised words that may stand before a name without being part of it
+_OPENERS = FUNCTION_WORDS | ADVERBS | COMPASS | TITLES | _words("""meanwhile however
+    yesterday today tonight tomorrow instead earlier last next neighbouring neighboring
+    officials troops forces president minister""")
 _STATE_OR_MILITARY = STATE_CUES | MILITARY_CUES
 _LIST_SEPS = frozenset([", ", " and ", ", and ", " or ", ", or ", " & "])
 SOURCE_NOUNS = _words("""officials official authorities sources source intelligence diplomats
@@ -251,6 +288,8 @@ SPEECH = _words("""said say says told believe believes believed think thinks tho
     estimates estimated claimed claim claims confirmed confirm confirms reported report
     reports added stated noted acknowledged suspect suspected suspects assess assessed
     assesses warned warn warns insisted""")
+#: kinds of body whose head noun refers back to it ("the Tribunal", "the Court")
+HEADED_KINDS = frozenset(["organisation", "agency", "alliance"])
 #: nouns after a person's name that make the name a modifier ("the Assad regime")
 PERSON_MODIFIED = _words("""regime administration government era camp family loyalists
     supporters allies aides presidency doctrine policy policies team campaign""")
@@ -297,6 +336,7 @@ COREF = "coref"        # a person's surname derived from the name: counts after 
 ADJECTIVE = "adjective"  # a nationality adjective (Russian)
 GENERIC = "generic"    # a national force by a generic phrase (US military): its state acts
 SHORT = "short"        # a national force without its country (the Air Force, the Navy)
+NATIONAL = "national"  # a national force by its country and branch (Russian Navy)
 
 
 @dataclass(frozen=True, eq=False)
@@ -403,13 +443,17 @@ class _Matcher:
         self.actor_names: set[str] = set(vocab.terms["actors"])
         self.neighbours: dict[str, set[str]] = defaultdict(set)
         self.surname_owner: dict[str, list[str]] = defaultdict(list)
+        self.head_owner: dict[str, list[str]] = defaultdict(list)
         self.short_forms: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> (state, term)
         self.state_of: dict[str, str | None] = {}
+        self.country_parent: dict[str, str] = {
+            n: t.parent for n, t in vocab.terms["region"].items()
+            if t.parent and t.kind != "country" and t.parent in self.dual}
         self.macro_roots: set[str] = {n for n, t in vocab.terms["region"].items()
                                       if t.kind == "macro-region" and not t.parent}
         region_spellings: dict[tuple[str, ...], str] = {}
         for term in vocab.terms["region"].values():
-            if term.match:
+            if term.match and term.kind in NESTED_PLACE_KINDS:
                 for s in (term.name, *term.aliases):
                     toks = _tokens(s)
                     if toks and toks[0][0].isupper():
@@ -417,6 +461,7 @@ class _Matcher:
         self._region_spellings = region_spellings
         for name in vocab.terms["actors"]:
             self.state_of[name] = self._find_state(name)
+        self.prefixes = self._state_prefixes()
         n = 0
         for facet in FACETS:
             for term in vocab.terms[facet].values():
@@ -468,33 +513,34 @@ class _Matcher:
         person = term.facet == "actors" and term.kind == "person"
         for s in spellings:
             toks = _TOKEN.findall(s)
-            if not toks:
-                continue
             if len(toks) > 1 and toks[0].lower() == "the":
                 toks = toks[1:]                             # "The Hague": matched from Hague
-            for tv in (toks,):
-                single_plain = len(tv) == 1 and tv[0].isalpha() and not tv[0].isupper()
-                ambiguous = (len(tv) == 1 and tv[0].lower() in AMBIGUOUS) or (
-                    term.facet == "systems" and single_plain)
-                form = NAME
-                if person and len(tv) == 1 and s != term.name:
-                    form = SURNAME
-                    self.surname_owner[tv[0].lower()].append(term.name)
-                elif (term.facet == "actors" and len(tv) >= 2
-                      and tv[-1].lower() in ("military", "militaries")
-                      and self.state_of.get(term.name)):
-                    form = GENERIC
-                entry = _Entry(term.facet, term.name, term.kind or "", tuple(tv),
-                               tuple(_token_rule(t) for t in tv), form=form,
-                               ambiguous=ambiguous, capital=capital,
-                               places=self._places_in(tv) if term.facet == "actors" else ())
-                self._insert(tv, entry)
-                n += 1
-                if term.facet == "systems" or term.kind in ("armed-group", "pmc"):
-                    for plural in _plurals(tv[-1]):
-                        self._insert([*tv[:-1], plural], entry)
+            if not toks:
+                continue
+            single_plain = len(toks) == 1 and toks[0].isalpha() and not toks[0].isupper()
+            ambiguous = (len(toks) == 1 and toks[0].lower() in AMBIGUOUS) or (
+                term.facet == "systems" and single_plain)
+            form = NAME
+            if person and len(toks) == 1 and s != term.name:
+                form = SURNAME
+                self.surname_owner[toks[0].lower()].append(term.name)
+            elif term.facet == "actors" and self._national(term.name, toks):
+                # "US military" is its state; "Chinese Navy" is its state when written
+                # "Chinese navy" (see _Scorer.result)
+                form = GENERIC if toks[-1].lower() in ("military", "militaries") else NATIONAL
+            entry = _Entry(term.facet, term.name, term.kind or "", tuple(toks),
+                           tuple(_token_rule(t) for t in toks), form=form,
+                           ambiguous=ambiguous, capital=capital,
+                           places=self._places_in(toks) if term.facet == "actors" else ())
+            self._insert(toks, entry)
+            n += 1
+            if term.facet == "systems" or term.kind in ("armed-group", "pmc"):
+                for plural in _plurals(toks[-1]):
+                    self._insert([*toks[:-1], plural], entry)
         if term.facet == "systems":
             self._add_system_coref(term, spellings)
+        if term.facet == "actors" and term.kind in HEADED_KINDS:
+            self._add_head_coref(term)
         if person:
             toks = _TOKEN.findall(term.name.translate(_TRANSLATE))
             if len(toks) >= 2 and toks[-1][0].isupper() and len(toks[-1]) >= 3:
@@ -524,6 +570,22 @@ class _Matcher:
             for plural in _plurals(rest[-1]):
                 self._insert([*rest[:-1], plural], entry)
 
+    def _add_head_coref(self, term: Term) -> None:
+        """"the Tribunal" after "International Criminal Tribunal for the former Yugoslavia":
+        the head noun of a long body's name, after its full name."""
+        toks = _TOKEN.findall(term.name.translate(_TRANSLATE))
+        if len(toks) < 3:
+            return
+        cut = next((k for k, t in enumerate(toks) if t in ("for", "of", "on", "in")), len(toks))
+        head = toks[cut - 1] if cut > 1 else ""
+        if not (head.isalpha() and head[0].isupper() and not head.isupper() and len(head) >= 4):
+            return
+        key = head.lower()
+        if term.name not in self.head_owner[key]:
+            self.head_owner[key].append(term.name)
+            self._insert([head], _Entry("actors", term.name, term.kind or "", (head,), (_CAP,),
+                                        form=COREF, strict=True))
+
     def _add_adjectives(self) -> int:
         n = 0
         seen: set[tuple[str, str]] = set()
@@ -542,8 +604,8 @@ class _Matcher:
                     n += 1
         return n
 
-    def _add_short_forms(self) -> int:
-        """"Air Force" for "US Air Force": a national force named without its country."""
+    def _state_prefixes(self) -> dict[str, set[tuple[str, ...]]]:
+        """The token spellings of each state's names and adjectives (US, U.S., Russian)."""
         prefixes: dict[str, set[tuple[str, ...]]] = defaultdict(set)
         for state in self.states:
             for facet in ("region", "actors"):
@@ -553,6 +615,21 @@ class _Matcher:
                         toks = _tokens(s)
                         if toks:
                             prefixes[state].add(tuple(t.lower() for t in toks))
+        return prefixes
+
+    def _national(self, name: str, toks: list[str]) -> int:
+        """How many tokens of a force's spelling name its state ("Russian Navy": 1)."""
+        state = self.state_of.get(name)
+        if not state or state == name:
+            return 0
+        low = tuple(t.lower() for t in toks)
+        for size in (3, 2, 1):
+            if len(toks) > size and low[:size] in self.prefixes[state]:
+                return size
+        return 0
+
+    def _add_short_forms(self) -> int:
+        """"Air Force" for "US Air Force": a national force named without its country."""
         n = 0
         for term in self.vocab.terms["actors"].values():
             state = self.state_of.get(term.name)
@@ -561,22 +638,20 @@ class _Matcher:
                 continue
             for s in (term.name, *term.aliases):
                 toks = _tokens(s)
-                low = tuple(t.lower() for t in toks)
-                for size in (3, 2, 1):
-                    if len(toks) > size and low[:size] in prefixes[state]:
-                        rest = toks[size:]
-                        if rest[0][0].isupper() and rest[-1][0].isupper() \
-                                and rest[-1].lower() not in ("military", "militaries") \
-                                and not self._spelled(rest):
-                            key = " ".join(t.lower() for t in rest)
-                            if (state, term.name) not in self.short_forms[key]:
-                                self.short_forms[key].append((state, term.name))
-                                self._insert(rest, _Entry(
-                                    "short", key, term.kind or "", tuple(rest),
-                                    tuple(_token_rule(t) for t in rest), form=SHORT,
-                                    strict=True))
-                                n += 1
-                        break
+                size = self._national(term.name, toks)
+                if not size:
+                    continue
+                rest = toks[size:]
+                if rest[0][0].isupper() and rest[-1][0].isupper() \
+                        and rest[-1].lower() not in ("military", "militaries") \
+                        and not self._spelled(rest):
+                    key = " ".join(t.lower() for t in rest)
+                    if (state, term.name) not in self.short_forms[key]:
+                        self.short_forms[key].append((state, term.name))
+                        self._insert(rest, _Entry(
+                            "short", key, term.kind or "", tuple(rest),
+                            tuple(_token_rule(t) for t in rest), form=SHORT, strict=True))
+                        n += 1
         return n
 
     def _spelled(self, toks: list[str]) -> bool:
@@ -586,7 +661,8 @@ class _Matcher:
             node = node.get(t.lower())
             if node is None:
                 return False
-        return any(e.form == NAME for e in node.get(_PAYLOAD, ()))
+        return any(e.form in (NAME, SURNAME, GENERIC, NATIONAL)
+                   for e in node.get(_PAYLOAD, ()))
 
     def _insert(self, toks: list[str], entry: _Entry) -> None:
         first, rule = toks[0], entry.rules[0] if entry.rules else _ANY
@@ -615,22 +691,26 @@ def _strip_site(title: str) -> str:
 
 
 def _is_headline(line: str) -> bool:
-    words = _WORD.findall(line)
-    long = [w for w in words if len(w) >= 4]
-    if len(long) < 3 or len(words) > 24:
+    """A short line in Title Case: a headline, a link or a menu, not a sentence."""
+    if line.count(" ") > 23:
         return False
-    caps = sum(1 for w in long if w[0].isupper())
-    return caps / len(long) >= 0.75
+    long = len(_LONG_WORD.findall(line))
+    return long >= 3 and len(_CAP_WORD.findall(line)) >= 0.75 * long
 
 
+#: a line this long that stops mid-sentence continues on the next line (hard-wrapped text)
+_WRAP_MIN = 50
+_FINAL = frozenset(".!?\u2026\"')\u201d\u2019:")
 _CLOSERS = "\"')]\u201d\u2019*_"
 
 
 def _is_prose(line: str) -> bool:
     """Does the line read as a sentence (not a menu item, a link or a headline)?"""
     end = line.rstrip(_CLOSERS + " ")
-    return (end[-1:] in (".", "!", "?", "\u2026") and line.count(" ") >= 3
-            and not _is_headline(line))
+    if end[-1:] not in (".", "!", "?", "\u2026") or line.count(" ") < 3:
+        return False
+    # a full stop ends sentences, not headlines; "?", "!" and "..." end both
+    return (end[-1] == "." and not end.endswith("..")) or not _is_headline(line)
 
 
 def _segments(title: str, body: str) -> tuple[str, list[_Segment]]:
@@ -655,33 +735,50 @@ def _segments(title: str, body: str) -> tuple[str, list[_Segment]]:
             kept.extend((t, "body", para) for t, p in run if p)
         run.clear()
 
+    pending: list[str] = []            # the lines of a hard-wrapped paragraph
+
+    def flush_pending() -> None:
+        if pending:
+            line = " ".join(pending)
+            pending.clear()
+            if line in seen:
+                return
+            seen.add(line)
+            if line[0] == ">":
+                line = line.lstrip("> ")
+            if _is_prose(line) and not _CREDIT_LINE.match(line):
+                kept.append((line, "body", para))
+
     for raw in body.split("\n"):
         line = raw.strip()
         if not line:
+            flush_pending()
             blank = True
             continue
         if blank:
             para += 1
             blank = False
-        if line in seen:
-            continue
-        seen.add(line)
         first = line[0]
         if first == "#" and _HEADING.match(line):
+            flush_pending()
             flush_run()
             text = _HEADING.sub("", line).strip()
-            if text and text.count(" ") < 15:
+            if text and text.count(" ") < 15 and text not in seen:
+                seen.add(text)
                 kept.append((text, "heading", para))
             continue
         if (first in _LIST_FIRST or first.isdigit()) and _LIST_MARK.match(line):
+            flush_pending()
             text = _LIST_MARK.sub("", line).strip()
-            run.append((text, _is_prose(text)))
+            if text not in seen:
+                seen.add(text)
+                run.append((text, _is_prose(text)))
             continue
         flush_run()
-        if first == ">":
-            line = line.lstrip("> ")
-        if _is_prose(line) and not _CREDIT_LINE.match(line):
-            kept.append((line, "body", para))
+        if pending and (len(pending[-1]) < _WRAP_MIN or pending[-1][-1] in _FINAL):
+            flush_pending()                              # not a wrapped line: a new one
+        pending.append(line)
+    flush_pending()
     flush_run()
     for text, zone, p in kept:
         if zone == "body" and not lede_done:
@@ -730,7 +827,7 @@ class Tagger:
         """The tags of one article (title and cleaned body)."""
         text, segs = _segments(title or "", body or "")
         if not text.isascii():
-            text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+            text = _normalise(text)
         doc = _Doc(text, segs)
         if not doc.keys:
             return TagResult()
@@ -823,7 +920,7 @@ class _Doc:
     def __init__(self, text: str, segs: list[_Segment]):
         self.text = text
         self.segs = segs
-        self._title_like: dict[int, bool] = {}
+        self._headline: dict[int, bool] = {}
         parts = _TOKEN_SPLIT.split(text)            # separator, token, separator, token...
         offsets = list(accumulate(map(len, parts), initial=0))
         self.texts = parts[1::2]
@@ -850,36 +947,67 @@ class _Doc:
             k += 1
         return k
 
-    def cue_near(self, i: int, j: int, cues: frozenset, window: int = 14) -> bool:
-        keys = self.keys
-        for k in range(max(0, i - window), min(len(keys), j + window + 1)):
-            if (k < i or k > j) and keys[k] in cues:
-                return True
+    def cue_near(self, i: int, j: int, cues: frozenset, seg: _Segment,
+                 window: int = 14) -> bool:
+        """Is a cue word near tokens i..j? A capitalised cue counts only in a title-like
+        line ("the New York Jets" is no cue for a fighter)."""
+        keys, texts = self.keys, self.texts
+        caps_ok = self.title_like(seg)
+        lo = i
+        while lo > 0 and i - lo < window and self.sep(lo - 1) is not None:
+            lo -= 1
+        hi = j
+        while hi + 1 < len(keys) and hi - j < window and self.sep(hi) is not None:
+            hi += 1
+        for k in range(lo, hi + 1):
+            if k < i or k > j:
+                if keys[k] in cues and (caps_ok or not texts[k][0].isupper()):
+                    return True
+                if keys[k] in ("defense", "defence") and k > 0 and keys[k - 1] in (
+                        "air", "missile"):
+                    return True                              # air defence
         return False
+
+    def headline(self, seg: _Segment) -> bool:
+        """Is the segment written in Title Case?"""
+        found = self._headline.get(seg.offset)
+        if found is None:
+            end = self.text.find("\n", seg.offset, seg.offset + 400)
+            found = _is_headline(self.text[seg.offset:end if end >= 0 else seg.offset + 400])
+            self._headline[seg.offset] = found
+        return found
 
     def title_like(self, seg: _Segment) -> bool:
         """Is the segment a title or in Title Case (verbs capitalised)?"""
-        found = self._title_like.get(seg.offset)
-        if found is None:
-            found = seg.zone in ("title", "heading") or _is_headline(
-                self.text[seg.offset:seg.offset + 200].split("\n", 1)[0])
-            self._title_like[seg.offset] = found
-        return found
+        return seg.zone in ("title", "heading") or self.headline(seg)
 
     def glued(self, i: int, j: int, seg: _Segment) -> bool:
         """Is the name glued to another capitalised word (Michael Jordan, Atlanta, Georgia)?"""
-        texts, text, starts = self.texts, self.text, self.starts
+        texts, keys, starts = self.texts, self.keys, self.starts
         if i > 0 and starts[i - 1] >= seg.offset and self.sep(i - 1) in (" ", ", "):
             prev = texts[i - 1]
-            if prev[0].isupper() and prev.lower() not in FUNCTION_WORDS:
-                before = text[max(seg.offset, starts[i - 1] - 3):starts[i - 1]]
-                if starts[i - 1] != seg.offset and not re.search(r"[.!?\"]\s*$", before):
-                    return True
+            if prev[0].isupper() and keys[i - 1] not in _OPENERS:
+                return True
         if self.sep(j) == " ":
             nxt = texts[j + 1]
             if nxt[0].isupper() and nxt.lower() not in FUNCTION_WORDS:
                 return True
         return False
+
+    def inside_longer_name(self, i: int, seg: _Segment, ends_at: dict) -> bool:
+        """Is the place name the tail of a longer name the vocabulary lacks ("New Mexico",
+        "Papua New Guinea")? A capitalised word right before it, mid-sentence, that is not a
+        title, a compass word or another vocabulary name says so."""
+        if i == 0 or self.sep(i - 1) != " " or self.starts[i - 1] <= seg.offset \
+                or self.headline(seg):
+            return False
+        prev = self.texts[i - 1]
+        key = self.keys[i - 1]
+        if not prev[0].isupper() or prev.isupper() or key in FUNCTION_WORDS \
+                or key in COMPASS or key in TITLES or key in ADVERBS or (i - 1) in ends_at:
+            return False
+        before = self.text[max(seg.offset, self.starts[i - 1] - 3):self.starts[i - 1]]
+        return not _SENTENCE_START.search(before)
 
     def verb_like(self, k: int, title_like: bool, root: dict) -> bool:
         word, token = self.keys[k], self.texts[k]
@@ -923,7 +1051,7 @@ class _Scorer:
     def result(self) -> TagResult:
         doc, mentions = self.doc, self.mentions
         supported, rejected = self._ambiguity()
-        role_of, groups = self._roles()
+        role_of, groups, ends_at = self._roles()
         full_names = {e.name for m in mentions for e in m.entries
                       if e.facet == "actors" and e.kind == "person" and e.form == NAME}
         shares = self._neutral_shares(role_of)
@@ -931,12 +1059,16 @@ class _Scorer:
         for idx, m in enumerate(mentions):
             w = ZONE_WEIGHT[doc.segs[m.seg].zone]
             done: set[tuple[str, str]] = set()
+            tail = any(e.facet == "region" for e in m.entries) and doc.inside_longer_name(
+                m.start, doc.segs[m.seg], ends_at)
             for e in m.entries:
                 if (e.facet, e.name) in done:
                     continue
                 done.add((e.facet, e.name))
                 if e.ambiguous and (idx in rejected or (e.facet, e.name) not in supported):
                     continue
+                if tail and (e.facet == "region" or e.name in self.m.dual):
+                    continue                                 # New Mexico is not Mexico
                 if e.form == SHORT:
                     shorts.append((m, e))
                 elif e.form == ADJECTIVE:
@@ -944,11 +1076,17 @@ class _Scorer:
                 elif e.form == COREF and e.facet == "systems":
                     if self.count.get(("systems", e.name)):
                         self.add("systems", e.name, w, m)
+                elif e.form == COREF and e.kind != "person":
+                    self._head(e, m, w)
                 elif e.form in (SURNAME, COREF):
                     self._surname(e, m, w, full_names)
                 elif e.form == GENERIC:
                     state = self.m.state_of.get(e.name)
                     self.add("actors", state, w * self._source(m), m)
+                elif e.form == NATIONAL and e.tokens[-1][0].isupper() \
+                        and doc.texts[m.end].islower():
+                    # "the Indonesian navy", "a Chinese navy ship": the country acts
+                    self.add("actors", self.m.state_of[e.name], w * self._source(m), m)
                 elif e.name in self.m.dual and e.facet in ("region", "actors"):
                     role = role_of.get(idx, "neutral")
                     if role == "neutral":
@@ -984,16 +1122,16 @@ class _Scorer:
                 if (e.facet, e.name) in supported:
                     continue
                 if e.facet == "systems":
-                    ok = doc.cue_near(m.start, m.end, MILITARY_CUES)
+                    ok = doc.cue_near(m.start, m.end, MILITARY_CUES, doc.segs[m.seg])
                 else:
-                    ok = (doc.cue_near(m.start, m.end, _STATE_OR_MILITARY)
+                    ok = (doc.cue_near(m.start, m.end, _STATE_OR_MILITARY, doc.segs[m.seg])
                           or any(n in present for n in m_.neighbours.get(e.name, ()))
                           or "adj" in present.get(e.name, ()))
                 if ok:
                     supported.add((e.facet, e.name))
         return supported, rejected
 
-    def _roles(self) -> tuple[dict[int, str], list[list[int]]]:
+    def _roles(self) -> tuple[dict[int, str], list[list[int]], dict[int, str]]:
         """Roles of country mentions (shared along lists) and the lists of places."""
         doc, m_ = self.doc, self.m
         role_of: dict[int, str] = {}
@@ -1026,7 +1164,7 @@ class _Scorer:
                     for x in group:
                         if x in role_of and role_of[x] == "neutral":
                             role_of[x] = fill
-        return role_of, groups
+        return role_of, groups, ends_at
 
     def _role(self, m: _Mention, ends_at: dict[int, str]) -> str:
         """place | actor | neutral for a country mention (see the module docstring)."""
@@ -1150,8 +1288,9 @@ class _Scorer:
                 if e.name in self.m.region_names:
                     self.add("region", e.name, w * WEAK, m, None)
                 return
-            if word in FUNCTION_WORDS:
-                return
+            if word in FUNCTION_WORDS or (doc.texts[k][0].isupper() and not
+                                          doc.title_like(doc.segs[m.seg])):
+                return                                       # Bosnian Serb forces
 
     def _surname(self, e: _Entry, m: _Mention, w: float, full_names: set[str]) -> None:
         owners = self.m.surname_owner.get(e.tokens[0].lower(), [])
@@ -1165,6 +1304,15 @@ class _Scorer:
         titled = m.start > 0 and self.doc.keys[m.start - 1] in TITLES
         weight = w if (seen_full or titled) else w * SURNAME_ALONE
         self.add("actors", e.name, weight * self._person_modifier(m), m)
+
+    def _head(self, e: _Entry, m: _Mention, w: float) -> None:
+        """"the Tribunal": the one body so headed whose full name came before."""
+        if m.start == 0 or self.doc.keys[m.start - 1] != "the":
+            return
+        owners = [o for o in self.m.head_owner.get(e.tokens[0].lower(), ())
+                  if self.count.get(("actors", o))]
+        if owners == [e.name]:
+            self.add("actors", e.name, w, m)
 
     def _person_modifier(self, m: _Mention) -> float:
         """A person named as a modifier ("the Assad regime") counts half."""
@@ -1189,16 +1337,15 @@ class _Scorer:
                     FUNCTION_WORDS and doc.keys[nxt] not in AUX:
                 weight *= WEAK                               # "its Mediterranean base"
         self.add("region", e.name, w * weight, m)
+        parent = self.m.country_parent.get(e.name)
+        if parent:
+            self.add("region", parent, w * weight * PLACE_TO_COUNTRY, m)
 
     def _actor_or_system(self, e: _Entry, m: _Mention, w: float) -> None:
         if e.facet == "actors" and e.kind == "person":
             w *= self._person_modifier(m)
         self.add(e.facet, e.name, w, m)
         if e.facet == "actors":
-            if e.kind in ("armed-force", "agency"):
-                state = self.m.state_of.get(e.name)
-                if state and state != e.name:
-                    self.add("actors", state, w * WEAK, m)
             for place in e.places:
                 kind = self.t.vocab.terms["region"][place].kind
                 self.add("region", place, w * WEAK * REGION_KIND_WEIGHT.get(kind, 1.0), m)
@@ -1247,7 +1394,6 @@ class _Scorer:
                     continue
             w = ZONE_WEIGHT[doc.segs[m.seg].zone]
             self.add("actors", term, w, m)
-            self.add("actors", state, w * WEAK, m)
 
     # the tags ---------------------------------------------------------------------------------
     def _select(self, groups: list[list[int]], role_of: dict[int, str]) -> TagResult:
@@ -1264,9 +1410,7 @@ class _Scorer:
         tags: dict[str, list[str]] = {}
         for facet in FACETS:
             items = sorted(ranked[facet], key=lambda x: (-x[0], x[1], x[2]))
-            top = items[0][0] if items else 0.0
-            tags[facet] = [name for score, _, name in items
-                           if score >= THRESHOLDS[facet] and score >= RELATIVE[facet] * top]
+            tags[facet] = [name for score, _, name in items if score >= THRESHOLDS[facet]]
         tags["region"] += self._list_mates(tags["region"], groups, role_of)
         if not tags["region"]:
             tags["region"] = self._home_region(tags["actors"])
@@ -1295,9 +1439,10 @@ class _Scorer:
         article names that country as a place at least once."""
         for name in actors:
             state = self.m.state_of.get(name)
-            if state and state in self.m.region_names \
-                    and self.scores.get(("region", state), 0.0) > 0:
-                return [state]
+            if state:
+                if state in self.m.region_names and self.scores.get(("region", state), 0.0) > 0:
+                    return [state]
+                break
         return []
 
 
