@@ -54,3 +54,13 @@ def content_copy(tmp_path) -> Path:
     dest = tmp_path / "content"
     shutil.copytree(CONTENT, dest)
     return dest
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line at the end of the run: where the screenshots are, or why browser tests skipped."""
+    try:
+        import browser_support
+    except ImportError:
+        return
+    for line in browser_support.summary_lines():
+        terminalreporter.write_line(line, yellow=line.startswith("SKIPPED"))

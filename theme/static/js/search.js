@@ -13,6 +13,13 @@
       resetStyles: false,
       translations: { placeholder: "Search the briefings" }
     });
+    // Pagefind's box has only a placeholder and a title: give it the page's visible heading as
+    // its name and the line under it as its description.
+    var input = root.querySelector("input[type='text'], input[type='search']");
+    if (input) {
+      input.setAttribute("aria-labelledby", "search-heading");
+      input.setAttribute("aria-describedby", "search-help");
+    }
     var params = new URLSearchParams(window.location.search);
     var filters = {};
     ["region", "actors", "systems"].forEach(function (facet) {
