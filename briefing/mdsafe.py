@@ -7,16 +7,20 @@
   its text.
 * Images must be files of this site: an image from another host would be a request to an
   external host, so it becomes a plain link to that image, showing its alt text.
+* Brackets nested deeper than any real text nests them are shown as they are, so that
+  Python-Markdown's quadratic time on such input cannot stall a build.
 
 Use as ``markdown.Markdown(extensions=[..., "briefing.mdsafe"])``, last in the list.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -57,8 +61,47 @@ class _SafeLinks(Treeprocessor):
         return None
 
 
+MAX_BRACKET_DEPTH = 16
+
+
+class _BracketGuard(Preprocessor):
+    """Python-Markdown takes quadratic time on deeply nested brackets ("[[[[...", its
+    issue #798): a scraped page could stall the build. No real text nests links this deep,
+    so in a paragraph that does, the brackets are escaped and shown as they are."""
+
+    def run(self, lines):
+        out, block = [], []
+
+        def flush():
+            depth = deepest = 0
+            for line in block:
+                for ch in line:
+                    if ch == "[":
+                        depth += 1
+                        deepest = max(deepest, depth)
+                    elif ch == "]" and depth:
+                        depth -= 1
+            if deepest > MAX_BRACKET_DEPTH:
+                # shown as one escaped paragraph, kept out of the inline parser
+                text = html.escape(" ".join(line.strip() for line in block), quote=False)
+                out.append(self.md.htmlStash.store(f"<p>{text}</p>"))
+            else:
+                out.extend(block)
+            block.clear()
+
+        for line in lines:
+            if line.strip():
+                block.append(line)
+            else:
+                flush()
+                out.append(line)
+        flush()
+        return out
+
+
 class SafeExtension(Extension):
     def extendMarkdown(self, md):
+        md.preprocessors.register(_BracketGuard(md), "briefing_bracket_guard", 1)
         for name in ("html_block",):
             if name in md.preprocessors:
                 md.preprocessors.deregister(name)
