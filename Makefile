@@ -68,6 +68,12 @@ eval-clean: $(STAMP) ## measure the cleaner on the shared dev set (F1, boilerpla
 eval-tags: $(STAMP) ## measure the tagger on the shared dev set (precision, recall, articles/s)
 	$(BIN)/python tools/eval_tags.py --dev "$(SHARED)/eval/tags-dev"
 
+eval-related: $(STAMP) ## ingest the tags dev set, build it, and score its related links
+	rm -rf "$(BASEDIR)/.bench/related"
+	$(BIN)/briefing ingest --out "$(BASEDIR)/.bench/related/content/briefings" "$(SHARED)"/eval/tags-dev/*.txt
+	$(PELICAN) "$(BASEDIR)/.bench/related/content" -o "$(BASEDIR)/.bench/related/output" -s "$(CONFFILE)" -e SEARCH_INDEX=false
+	$(BIN)/python "$(SHARED)/eval/related-dev/score.py" "$(BASEDIR)/.bench/related/output"
+
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest $(PYTESTOPTS)
 
@@ -75,4 +81,4 @@ clean: ## remove what the build made in OUTPUTDIR (nothing else), and the build 
 	@if [ -d "$(OUTPUTDIR)" ]; then $(PY) -m briefing.outputdir clean "$(OUTPUTDIR)"; fi
 	rm -rf "$(BASEDIR)/cache"
 
-.PHONY: help install html regenerate serve devserver publish check ingest eval-clean eval-tags test clean
+.PHONY: help install html regenerate serve devserver publish check ingest eval-clean eval-tags eval-related test clean

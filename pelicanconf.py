@@ -25,7 +25,8 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["frontmatter", "integrity", "facets", "related", "discovery", "search"]
+PLUGINS = ["frontmatter", "integrity", "fastbuild", "facets", "related", "discovery",
+           "search"]
 # hidden files, and the backups `briefing ingest --force` keeps next to a briefing
 IGNORE_FILES = ["**/.*", ".*", "*.bak"]
 BRIEFING_VOCABULARY = os.path.join(HERE, "vocabulary.yaml")

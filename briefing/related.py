@@ -77,8 +77,8 @@ class RelatedOptions:
     parent_credit: float = 0.5
     parent_levels: int = 2
     half_life_days: float = 365.0
-    time_floor: float = 0.35
-    text_weight: float = 0.35
+    time_floor: float = 0.5
+    text_weight: float = 0.5
     few_tags: int = 3
     few_tags_boost: float = 2.0
     window: int = 600

@@ -44,7 +44,7 @@ def site_base(settings) -> str:
 
 
 def atom(settings, title: str, page_url: str, feed_rel: str, articles: Iterable,
-         facets: Iterable[str] = ("region", "actors", "systems")) -> str:
+         facets: Iterable[str] = ("region", "actors", "systems"), full_text: bool = True) -> str:
     """An Atom feed of briefings. Links are absolute with a SITEURL (publication) and
     root-relative without one (development), so they resolve from the feed's address."""
     base = site_base(settings)
@@ -59,7 +59,7 @@ def atom(settings, title: str, page_url: str, feed_rel: str, articles: Iterable,
             link=base + article.url.lstrip("/"),
             unique_id=get_tag_uri(f"http://{host}/{article.url}", article.date),
             description=str(getattr(article, "summary", "") or ""),
-            content=article.get_content(settings.get("SITEURL") or ""),
+            content=article.get_content(settings.get("SITEURL") or "") if full_text else None,
             author_name=str(getattr(article, "author", "") or "") or None,
             pubdate=article.date,
             updateddate=getattr(article, "modified", None) or article.date,

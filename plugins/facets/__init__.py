@@ -231,7 +231,7 @@ class FacetsGenerator(Generator):
                 sitefiles.write_text(self.output_path, term.feed_url, sitefiles.atom(
                     self.settings, f"{self.settings['SITENAME']}: {term.label}: {term.name}",
                     term.url, term.feed_url, term.all_articles[: opts["FACET_FEED_MAX_ITEMS"]],
-                    opts["FACETS"]))
+                    opts["FACETS"], full_text=opts["FACET_FEED_CONTENT"]))
         for facet in self.facets:
             writer.write_file(facet.save_as, index_template, self.context, facet=facet,
                               order="name", url=facet.url,
