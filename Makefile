@@ -74,6 +74,10 @@ eval-related: $(STAMP) ## ingest the tags dev set, build it, and score its relat
 	$(PELICAN) "$(BASEDIR)/.bench/related/content" -o "$(BASEDIR)/.bench/related/output" -s "$(CONFFILE)" -e SEARCH_INDEX=false
 	$(BIN)/python "$(SHARED)/eval/related-dev/score.py" "$(BASEDIR)/.bench/related/output"
 
+BENCHOPTS ?=
+bench: $(STAMP) ## benchmark builds, related links, ingest and tagging (BENCHOPTS=--stock ...)
+	$(BIN)/python tools/bench.py $(BENCHOPTS)
+
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest $(PYTESTOPTS)
 
@@ -81,4 +85,4 @@ clean: ## remove what the build made in OUTPUTDIR (nothing else), and the build 
 	@if [ -d "$(OUTPUTDIR)" ]; then $(PY) -m briefing.outputdir clean "$(OUTPUTDIR)"; fi
 	rm -rf "$(BASEDIR)/cache"
 
-.PHONY: help install html regenerate serve devserver publish check ingest eval-clean eval-tags eval-related test clean
+.PHONY: help install html regenerate serve devserver publish check ingest eval-clean eval-tags eval-related bench test clean

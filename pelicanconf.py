@@ -86,10 +86,15 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
-# Pelican's content cache stays off until the build has a cache keyed by content.
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
+# Pelican's content cache, keyed by each file's SHA-1; the fastbuild plugin drops it when
+# the code, theme or settings change. BUILD_PROCESSES: page-rendering workers (None: one per
+# core).
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "generator"
+CHECK_MODIFIED_METHOD = "sha1"
 CACHE_PATH = os.path.join(HERE, "cache")
+BUILD_PROCESSES = None
 
 # Links in the menu, after the pages.
 MENUITEMS = [("Regions", "region/"), ("Actors", "actors/"), ("Systems", "systems/"),

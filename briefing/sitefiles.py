@@ -19,7 +19,16 @@ from feedgenerator import Atom1Feed, get_tag_uri
 
 
 def write_text(output_path: str, rel: str, text: str) -> str:
+    """Write atomically; a file whose content is already this text is left untouched."""
     path = os.path.join(output_path, rel)
+    data = text.encode("utf-8")
+    try:
+        if os.path.getsize(path) == len(data):
+            with open(path, "rb") as handle:
+                if handle.read() == data:
+                    return path
+    except OSError:
+        pass
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".write.", suffix=".tmp", dir=os.path.dirname(path))
     try:

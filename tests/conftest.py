@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -33,8 +34,15 @@ class Build:
 def build_site(content: Path, output: Path, conf: str = "pelicanconf.py",
                extra: list[str] | None = None) -> Build:
     """Run Pelican as `make html` does, with the project's settings and plugins."""
+    cache = output.parent / (output.name + ".cache")
     cmd = PELICAN + [str(content), "-o", str(output), "-s", str(ROOT / conf),
                      "--log-handler", "plain", *(extra or [])]
+    # each build its own cache folder (Pelican takes the last -e, so join them)
+    cache_setting = f"CACHE_PATH={json.dumps(str(cache))}"
+    if "-e" in cmd:
+        cmd.insert(cmd.index("-e") + 1, cache_setting)
+    else:
+        cmd += ["-e", cache_setting]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     return Build(proc.returncode, output, proc.stdout + proc.stderr)
 

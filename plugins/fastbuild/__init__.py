@@ -1,19 +1,44 @@
-"""Fast builds: work done once instead of once per page.
+"""Fast builds: work done once, work not done twice, both cores at work.
 
+* **Nothing changed, nothing done**: when no content file, setting, template, plugin or
+  vocabulary changed since the last successful build into the same output folder, and its
+  files are all still there, the build stops at once (``briefing.buildstate``).
+* **Content cache**: Pelican's own content cache, keyed by each file's SHA-1 (content, not
+  mtime): a briefing is read and its Markdown rendered once. The cache is dropped when the
+  code, the theme or the settings change.
+* **Incremental, parallel, atomic writes**: :mod:`.writer`. Pages whose inputs did not
+  change are neither rendered nor written; the others are rendered by one worker per core.
 * A briefing's ``url`` and ``save_as`` are computed once (Pelican recomputes them from the
-  URL settings on every access; a term page of 20 cards asked for them hundreds of times).
-  Each published briefing is switched to :class:`CachedArticle`, a subclass of Pelican's
-  ``Article``: nothing else about it changes.
-* A briefing's card (title, date, source, summary: the same on every list it appears in) is
-  rendered once per page depth and reused (the ``card`` template filter).
+  URL settings on every access); each published briefing becomes a :class:`CachedArticle`,
+  a subclass of Pelican's ``Article`` that only remembers them.
+* A briefing's card (the same on every list it appears in) is rendered once per page depth
+  (the ``card`` template filter).
+
+Once the pages are written, the signal ``briefing_output_written`` is sent with the number
+of files that changed (the search plugin skips re-indexing when none did).
 """
 
 from __future__ import annotations
 
+import glob
+import logging
+import os
+import shutil
+
+from blinker import signal
 from jinja2 import pass_context
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article
+
+from briefing import buildstate
+
+from .writer import FastWriter, flush_all
+
+logger = logging.getLogger(__name__)
+
+output_written = signal("briefing_output_written")
+CACHE_VERSION_FILE = "content-cache-version"
 
 _MISSING = object()
 
@@ -66,6 +91,65 @@ def add_filters(generator):
     generator.env.filters["card"] = card
 
 
+def get_writer(_pelican):
+    return FastWriter
+
+
+def _drop_stale_content_cache(settings):
+    """Pelican's content cache holds Article objects read by the code of its day: drop it
+    when the code, the theme or the settings changed."""
+    cache = settings.get("CACHE_PATH")
+    if not cache or not settings.get("CACHE_CONTENT"):
+        return
+    version = buildstate._digest(buildstate.code_and_theme_fingerprint(settings),
+                                 buildstate._plain(settings))
+    marker = os.path.join(cache, CACHE_VERSION_FILE)
+    try:
+        with open(marker, encoding="utf-8") as handle:
+            if handle.read() == version:
+                return
+    except OSError:
+        pass
+    for name in glob.glob(os.path.join(cache, "*Generator")) + \
+            glob.glob(os.path.join(cache, "*Reader*")):
+        if os.path.isdir(name):
+            shutil.rmtree(name, ignore_errors=True)
+        else:
+            os.unlink(name)
+    os.makedirs(cache, exist_ok=True)
+    with open(marker, "w", encoding="utf-8") as handle:
+        handle.write(version)
+
+
+def guard_run(pelican):
+    """Make ``pelican.run`` a no-op when nothing changed since the last build."""
+    original = pelican.run
+
+    def run():
+        state = buildstate.BuildState(pelican.settings, pelican.output_path)
+        if state.unchanged():
+            logger.warning("Nothing changed since the last build into %s: nothing to do",
+                           pelican.output_path)
+            return
+        state.forget()
+        _drop_stale_content_cache(pelican.settings)
+        original()
+        state.record()
+
+    pelican.run = run
+
+
+def flush_pages(pelican):
+    processes = pelican.settings.get("BUILD_PROCESSES") or None
+    rendered, reused, changed = flush_all(processes)
+    logger.info("%d pages rendered, %d unchanged and skipped, %d files changed",
+                rendered, reused, changed)
+    output_written.send(pelican, changed=changed)
+
+
 def register():
+    signals.initialized.connect(guard_run)
+    signals.get_writer.connect(get_writer)
     signals.article_generator_finalized.connect(cache_urls)
     signals.generator_init.connect(add_filters)
+    signals.finalized.connect(flush_pages)

@@ -6,8 +6,8 @@
   both files), any output path that would leave OUTPUTDIR or is too long, and any file in a
   content folder that no reader takes (so it would silently not appear).  Files Pelican
   ignores (``IGNORE_FILES``: hidden files, ingest's ``*.bak`` backups) are not reported.
-* Every page is written atomically (a temporary file, then a rename) by :class:`AtomicWriter`,
-  and a page whose bytes did not change is not rewritten (its mtime stays).
+* Every page is written atomically by the ``fastbuild`` plugin's writer (a temporary file,
+  then a rename), and a page whose bytes did not change is not rewritten.
 * The output folder is claimed (``briefing.outputdir``) so ``make clean`` only removes what
   builds made.
 """
@@ -17,10 +17,8 @@ from __future__ import annotations
 import fnmatch
 import logging
 import os
-import tempfile
 
 from pelican import signals
-from pelican.writers import FileOverwriteFailedError, Writer
 
 from briefing import outputdir
 
@@ -146,62 +144,6 @@ def check_sources(generators):
             "again:\n  " + "\n  ".join(sorted(unique)))
 
 
-class _AtomicFile:
-    """A text file written to a temporary name and renamed into place on success."""
-
-    def __init__(self, filename, encoding):
-        self.filename = filename
-        directory = os.path.dirname(filename) or "."
-        fd, self.tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=directory)
-        self.handle = os.fdopen(fd, "w", encoding=encoding, newline="")
-
-    def write(self, text):
-        return self.handle.write(text)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        self.handle.close()
-        if exc_type is not None:
-            os.unlink(self.tmp)
-            return False
-        try:
-            with open(self.filename, "rb") as old, open(self.tmp, "rb") as new:
-                same = old.read() == new.read()
-        except OSError:
-            same = False
-        if same:
-            os.unlink(self.tmp)  # unchanged: keep the old file and its mtime
-        else:
-            os.replace(self.tmp, self.filename)
-        return False
-
-
-class AtomicWriter(Writer):
-    """Pelican's writer, with every file written atomically and unchanged files left alone."""
-
-    def _open_w(self, filename, encoding, override=False):
-        # the same rules as Pelican's writer about writing a file twice, without
-        # opening (and so truncating) the existing file
-        if filename in self._overridden_files:
-            if override:
-                raise FileOverwriteFailedError(
-                    f"Failed to overwrite {filename!r} a second time")
-            return open(os.devnull, "w", encoding=encoding)
-        if filename in self._written_files and not override:
-            raise FileOverwriteFailedError(
-                f"Failed to overwrite {filename!r}: it was already written in this build")
-        if override:
-            self._overridden_files.add(filename)
-        self._written_files.add(filename)
-        return _AtomicFile(filename, encoding)
-
-
-def get_writer(_pelican):
-    return AtomicWriter
-
-
 def claim_output(pelican):
     outputdir.claim(pelican.output_path)
 
@@ -222,4 +164,3 @@ def register():
         pelican_logger.addFilter(_NoTraceback())
     signals.initialized.connect(claim_output)
     signals.all_generators_finalized.connect(check_sources)
-    signals.get_writer.connect(get_writer)

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 
-from pelican import signals
+from blinker import signal
 
 from briefing import site_settings
 
@@ -29,9 +29,13 @@ class SearchIndexFailed(RuntimeError):
     report = True
 
 
-def build_index(pelican):
+def build_index(pelican, changed=None):
     opts = site_settings.read(pelican.settings)
     if not opts["SEARCH_INDEX"]:
+        return
+    entry = os.path.join(pelican.output_path, "pagefind", "pagefind-entry.json")
+    if changed == 0 and os.path.exists(entry):
+        logger.info("no page changed: the search index is up to date")
         return
     # the folder is Pagefind's alone: start from an empty one, so no index file of an
     # earlier build lingers
@@ -49,4 +53,5 @@ def build_index(pelican):
 
 
 def register():
-    signals.finalized.connect(build_index)
+    # sent by the fastbuild plugin once every page is written (and with how many changed)
+    signal("briefing_output_written").connect(build_index)

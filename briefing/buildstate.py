@@ -1,0 +1,139 @@
+"""What a build was made from, so that the next build knows what changed.
+
+* :func:`code_and_theme_fingerprint`: the theme, our plugins, this package and the
+  vocabulary (sizes and modification times): when any of them changes, every page may
+  change.
+* :class:`BuildState`: that, plus every content file and the settings. When nothing of it
+  changed since the last successful build into the same output folder, and the files that
+  build wrote are all still there, the build has nothing to do.
+
+No Pelican import here; settings are a plain mapping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+STATE_FILE = "build-state.json"
+PACKAGE = Path(__file__).resolve().parent
+# the modules of this package a site build runs (ingest, cleaning and tagging do not)
+BUILD_MODULES = ("buildstate.py", "facets.py", "frontmatter.py", "mdsafe.py", "outputdir.py",
+                 "related.py", "site_settings.py", "sitefiles.py", "slug.py", "vocabulary.py")
+
+
+def _plain(value, depth=0):
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if depth > 6:
+        return type(value).__name__
+    if isinstance(value, Mapping):
+        return sorted(((str(k), _plain(v, depth + 1)) for k, v in value.items()),
+                      key=lambda kv: kv[0])
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v, depth + 1) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    return type(value).__name__
+
+
+def _tree_stats(roots: Iterable[str | os.PathLike]) -> list[tuple[str, int, int]]:
+    stats = []
+    for root in roots:
+        root = os.fspath(root)
+        if os.path.isfile(root):
+            st = os.stat(root)
+            stats.append((root, st.st_size, st.st_mtime_ns))
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for name in sorted(filenames):
+                if name.endswith((".pyc", ".tmp")):
+                    continue
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                stats.append((path, st.st_size, st.st_mtime_ns))
+    return stats
+
+
+def _digest(*parts: Any) -> str:
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(json.dumps(part, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+def code_and_theme_fingerprint(settings: Mapping[str, Any]) -> str:
+    roots = [settings.get("THEME", "")] + [PACKAGE / name for name in BUILD_MODULES]
+    roots += list(settings.get("PLUGIN_PATHS", []) or [])
+    vocab = settings.get("BRIEFING_VOCABULARY")
+    if vocab:
+        roots.append(vocab)
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        pelican_version = version("pelican")
+    except PackageNotFoundError:  # pragma: no cover
+        pelican_version = ""
+    return _digest(_tree_stats(r for r in roots if r and os.path.exists(r)),
+                   pelican_version, sys.version)
+
+
+class BuildState:
+    """The inputs of a build, compared with the last successful build's."""
+
+    def __init__(self, settings: Mapping[str, Any], output_path: str):
+        self.settings = settings
+        self.output_path = os.path.abspath(output_path)
+        cache = settings.get("CACHE_PATH") or os.path.join(output_path, ".cache")
+        self.path = os.path.join(cache, STATE_FILE)
+        self.fingerprint = _digest(
+            code_and_theme_fingerprint(settings),
+            _tree_stats([settings.get("PATH", "")]),
+            _plain(settings), self.output_path)
+
+    def _load(self) -> dict:
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                return json.load(handle)
+        except (OSError, ValueError):
+            return {}
+
+    def unchanged(self) -> bool:
+        """True when the last build had these very inputs and its output is intact."""
+        old = self._load()
+        if old.get("fingerprint") != self.fingerprint or old.get("output") != self.output_path:
+            return False
+        for rel, size in old.get("files", []):
+            try:
+                if os.path.getsize(os.path.join(self.output_path, rel)) != size:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    def record(self) -> None:
+        """Remember this build's inputs and the files now in the output folder."""
+        files = []
+        for path, size, _ in _tree_stats([self.output_path]):
+            rel = os.path.relpath(path, self.output_path)
+            if not rel.startswith("."):
+                files.append((rel, size))
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        tmp = self.path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump({"fingerprint": self.fingerprint, "output": self.output_path,
+                       "files": files}, handle)
+        os.replace(tmp, self.path)
+
+    def forget(self) -> None:
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass

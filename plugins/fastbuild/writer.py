@@ -1,0 +1,352 @@
+"""The build's writer: atomic, incremental and parallel.
+
+* **Atomic**: every page is written to a temporary file and renamed into place, so an
+  interrupted build leaves the old page or the new one, never half of one; a page whose
+  bytes did not change is not rewritten (its mtime stays).
+* **Incremental**: every ``write_file`` call gets a fingerprint of everything it renders
+  from (the template and its code, the site settings, the theme, and the briefings, terms
+  and lists passed to it: their text, metadata, related links, neighbours). When the
+  fingerprint equals the last build's and its files are still there, the page (and its
+  pagination) is neither rendered nor written.
+* **Parallel**: the pages that must be rendered are queued and, when there are enough of
+  them, rendered by worker processes forked from the build (copy-on-write: nothing is
+  pickled), one per core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import tempfile
+import weakref
+
+from pelican.writers import FileOverwriteFailedError, Writer
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "render-manifest.json"
+PARALLEL_MIN_JOBS = 40
+
+_writers: "weakref.WeakSet[FastWriter]" = weakref.WeakSet()
+
+
+class _AtomicFile:
+    """A text file written to a temporary name and renamed into place on success."""
+
+    def __init__(self, filename, encoding, written):
+        self.filename = filename
+        directory = os.path.dirname(filename) or "."
+        fd, self.tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=directory)
+        self.handle = os.fdopen(fd, "w", encoding=encoding, newline="")
+        self.written = written
+
+    def write(self, text):
+        return self.handle.write(text)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.handle.close()
+        if exc_type is not None:
+            os.unlink(self.tmp)
+            return False
+        try:
+            same = os.path.getsize(self.filename) == os.path.getsize(self.tmp) and \
+                _read(self.filename) == _read(self.tmp)
+        except OSError:
+            same = False
+        if same:
+            os.unlink(self.tmp)  # unchanged: keep the old file and its mtime
+        else:
+            os.replace(self.tmp, self.filename)
+        self.written.append((self.filename, not same))
+        return False
+
+
+def _read(path):
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+# --- fingerprints ---------------------------------------------------------------------------
+def _plain(value, depth=0):
+    """A stable, process-independent rendering of settings-like values."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if depth > 6:
+        return type(value).__name__
+    if isinstance(value, dict):
+        return sorted(((str(k), _plain(v, depth + 1)) for k, v in value.items()),
+                      key=lambda kv: kv[0])
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v, depth + 1) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    return type(value).__name__
+
+
+class Fingerprints:
+    """Fingerprints of the objects pages are rendered from, each computed once."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self._memo: dict[int, str] = {}
+        self._keep: list = []  # keeps memoised objects alive, so their id() stays theirs
+
+    def _remember(self, obj, digest):
+        self._memo[id(obj)] = digest
+        self._keep.append(obj)
+        return digest
+
+    @staticmethod
+    def _hash(*parts) -> str:
+        h = hashlib.sha1()
+        for part in parts:
+            h.update(repr(part).encode("utf-8", "surrogatepass"))
+            h.update(b"\x1f")
+        return h.hexdigest()
+
+    def display(self, content) -> str:
+        """What a list shows of a briefing or page."""
+        key = ("display", id(content))
+        cached = self._memo.get(key)
+        if cached:
+            return cached
+        source = getattr(content, "source", None)
+        digest = self._hash(
+            type(content).__name__, content.url, str(content.title),
+            content.date.isoformat() if getattr(content, "date", None) else None,
+            str(getattr(content, "summary", "") or ""),
+            _plain(source) if isinstance(source, dict) else str(source or ""),
+            str(getattr(content, "author", "") or ""), getattr(content, "status", None))
+        self._memo[key] = digest
+        self._keep.append(content)
+        return digest
+
+    def full(self, content) -> str:
+        """Everything a briefing's own page shows."""
+        cached = self._memo.get(id(content))
+        if cached:
+            return cached
+        meta = {k: _plain(v) for k, v in getattr(content, "metadata", {}).items()}
+        related = [(self.display(link.article), getattr(link, "reason", ""))
+                   for link in getattr(content, "related", []) or []]
+        neighbours = [self.display(n) if n is not None else None
+                      for n in (getattr(content, "prev_article", None),
+                                getattr(content, "next_article", None))]
+        facets = {f: [(str(t), getattr(t, "url", None)) for t in getattr(content, f, []) or []]
+                  for f in ("region", "actors", "systems")}
+        digest = self._hash(self.display(content), content.save_as,
+                            getattr(content, "_content", ""), meta, related, neighbours,
+                            facets, getattr(content, "template", None))
+        return self._remember(content, digest)
+
+    def value(self, value, depth=0):
+        if depth > 4:
+            return type(value).__name__
+        if hasattr(value, "_content") and hasattr(value, "metadata"):
+            return ("content", self.full(value) if depth == 0 else self.display(value))
+        if hasattr(value, "all_articles") and hasattr(value, "facet"):  # a facet term
+            cached = self._memo.get(id(value))
+            if cached:
+                return cached
+            digest = self._hash(
+                value.facet, value.name, value.slug, value.description, value.known,
+                getattr(value.parent, "name", None),
+                [(c.name, c.count) for c in value.children],
+                [(label, [(t.name, n) for t, n in pairs]) for label, pairs in value.cooccurring],
+                value.timeline, len(value.articles),
+                [self.display(a) for a in value.all_articles])
+            return self._remember(value, digest)
+        if hasattr(value, "by_count") and hasattr(value, "terms"):  # a facet index
+            return self._hash(value.key, value.label,
+                              [(t.name, t.slug, t.count, getattr(t.parent, "name", None))
+                               for t in value.terms])
+        if isinstance(value, (list, tuple)):
+            cached = self._memo.get(id(value))
+            if cached:
+                return cached
+            digest = self._hash([self.value(v, depth + 1) for v in value])
+            return self._remember(value, digest)
+        if isinstance(value, dict):
+            return [(str(k), self.value(v, depth + 1)) for k, v in sorted(value.items(),
+                                                                          key=lambda kv: str(kv[0]))]
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            return value
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return type(value).__name__ + ":" + str(value)[:200]
+
+
+# --- the writer -----------------------------------------------------------------------------
+class FastWriter(Writer):
+    """Pelican's writer, made atomic, incremental and parallel (see the module docstring)."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self._jobs: list[tuple[str, tuple, dict]] = []
+        self._written: list[tuple[str, bool]] = []
+        self.reused = 0
+        self.rendered = 0
+        self.changed_files = 0
+        cache = settings.get("CACHE_PATH") or os.path.join(output_path, ".cache")
+        self._manifest_path = os.path.join(cache, MANIFEST)
+        self._old = self._load_manifest()
+        self._new: dict[str, dict] = {}
+        self._prints: Fingerprints | None = None
+        _writers.add(self)
+
+    # manifest --------------------------------------------------------------------------
+    def _load_manifest(self) -> dict:
+        try:
+            with open(self._manifest_path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return {}
+        if data.get("output") != os.path.abspath(self.output_path):
+            return {}
+        return data.get("pages", {})
+
+    def _save_manifest(self):
+        os.makedirs(os.path.dirname(self._manifest_path), exist_ok=True)
+        data = {"output": os.path.abspath(self.output_path), "pages": self._new}
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self._manifest_path), suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, sort_keys=True)
+        os.replace(tmp, self._manifest_path)
+
+    def _site_fingerprint(self, context) -> str:
+        from briefing.buildstate import code_and_theme_fingerprint
+
+        pages = [(p.url, str(p.title)) for p in context.get("pages", [])]
+        active = [(getattr(f, "key", str(f)), [(t.name, n) for t, n in pairs])
+                  for f, pairs in context.get("active_terms", [])]
+        return Fingerprints._hash(code_and_theme_fingerprint(self.settings),
+                                  _plain(self.settings), pages, active,
+                                  context.get("SITE_FEED_URL"))
+
+    # writing ---------------------------------------------------------------------------
+    def _open_w(self, filename, encoding, override=False):
+        # the same rules as Pelican's writer about writing a file twice, without opening
+        # (and so truncating) the existing file
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(f"Failed to overwrite {filename!r} a second time")
+            return open(os.devnull, "w", encoding=encoding)
+        if filename in self._written_files and not override:
+            raise FileOverwriteFailedError(
+                f"Failed to overwrite {filename!r}: it was already written in this build")
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _AtomicFile(filename, encoding, self._written)
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        if not name:
+            return None
+        if self._prints is None:
+            self._prints = Fingerprints(self._site_fingerprint(context))
+        fp = Fingerprints._hash(
+            self._prints.base, name, getattr(template, "name", str(template)), template_name,
+            relative_urls, url, override_output,
+            [(k, self._prints.value(v)) for k, v in sorted(kwargs.items())],
+            self._prints.value(paginated) if paginated else None)
+        old = self._old.get(name)
+        if old and old.get("fp") == fp and all(
+                os.path.exists(os.path.join(self.output_path, f)) for f in old["files"]):
+            self._new[name] = old
+            self.reused += 1
+            return None
+        self._jobs.append((name, (template, context, relative_urls, paginated, template_name,
+                                  override_output, url), kwargs, fp))
+        return None
+
+    def _render(self, job) -> list[tuple[str, bool]]:
+        name, (template, context, relative_urls, paginated, template_name, override_output,
+               url), kwargs, _fp = job
+        start = len(self._written)
+        super().write_file(name, template, context, relative_urls=relative_urls,
+                           paginated=paginated, template_name=template_name,
+                           override_output=override_output, url=url, **kwargs)
+        return self._written[start:]
+
+    def flush(self, processes: int | None = None) -> None:
+        """Render the queued pages (in parallel when it pays), then save the manifest."""
+        jobs, self._jobs = self._jobs, []
+        workers = min(processes or os.cpu_count() or 1, len(jobs) // PARALLEL_MIN_JOBS or 1)
+        results: list[list[tuple[str, bool]]] = [[] for _ in jobs]
+        if workers > 1 and hasattr(os, "fork"):
+            results = self._render_forked(jobs, workers)
+        else:
+            for i, job in enumerate(jobs):
+                results[i] = self._render(job)
+        for job, written in zip(jobs, results):
+            name, fp = job[0], job[3]
+            self._new[name] = {"fp": fp, "files": sorted(
+                os.path.relpath(f, self.output_path) for f, _ in written)}
+            self.changed_files += sum(1 for _, changed in written if changed)
+        self.rendered += len(jobs)
+        self._save_manifest()
+        logger.info("pages: %d rendered (%d files changed), %d unchanged and not rendered",
+                    self.rendered, self.changed_files, self.reused)
+
+    def _render_forked(self, jobs, workers):
+        outputs = []
+        pids = []
+        for k in range(workers):
+            fd, path = tempfile.mkstemp(prefix=".render-", suffix=".pickle",
+                                        dir=self.output_path)
+            os.close(fd)
+            outputs.append(path)
+            pid = os.fork()
+            if pid == 0:  # a worker: render every workers-th page, report, and leave
+                status = 0
+                try:
+                    mine = {i: self._render(job) for i, job in enumerate(jobs)
+                            if i % workers == k}
+                    payload = ("ok", mine)
+                except BaseException as exc:  # reported to the parent, which raises
+                    payload = ("error", f"{type(exc).__name__}: {exc}")
+                    status = 1
+                try:
+                    with open(path, "wb") as handle:
+                        pickle.dump(payload, handle)
+                finally:
+                    os._exit(status)
+            pids.append(pid)
+        results: list[list[tuple[str, bool]]] = [[] for _ in jobs]
+        errors = []
+        for pid, path in zip(pids, outputs):
+            os.waitpid(pid, 0)
+            try:
+                with open(path, "rb") as handle:
+                    kind, payload = pickle.load(handle)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                kind, payload = "error", "a render worker stopped without a report"
+            finally:
+                if os.path.exists(path):
+                    os.unlink(path)
+            if kind == "ok":
+                for i, written in payload.items():
+                    results[i] = written
+            else:
+                errors.append(payload)
+        if errors:
+            raise RuntimeError("rendering failed: " + "; ".join(errors))
+        return results
+
+
+def flush_all(processes: int | None = None) -> tuple[int, int, int]:
+    """Flush every writer of this process; (rendered, reused, files changed)."""
+    rendered = reused = changed = 0
+    for writer in list(_writers):
+        writer.flush(processes)
+        rendered += writer.rendered
+        reused += writer.reused
+        changed += writer.changed_files
+        _writers.discard(writer)
+    return rendered, reused, changed

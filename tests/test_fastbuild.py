@@ -1,0 +1,83 @@
+"""Incremental, parallel builds: the same pages as a full serial build, less work."""
+
+import filecmp
+import shutil
+
+from conftest import CONTENT, build_site
+
+BRIEFING = "briefings/iran-receives-s-300-from-russia/index.html"
+
+
+def _mtimes(out):
+    return {p.relative_to(out): p.stat().st_mtime_ns for p in out.rglob("*")
+            if p.is_file() and "pagefind" not in p.parts}
+
+
+def _same_tree(a, b):
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file()
+                     and "pagefind" not in p.parts)
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file()
+                     and "pagefind" not in p.parts)
+    assert files_a == files_b
+    return [str(p) for p in files_a if not filecmp.cmp(a / p, b / p, shallow=False)]
+
+
+def test_nothing_changed_means_nothing_done(tmp_path):
+    out = tmp_path / "out"
+    assert build_site(CONTENT, out).returncode == 0
+    before = _mtimes(out)
+    second = build_site(CONTENT, out)
+    assert second.returncode == 0
+    assert "Nothing changed since the last build" in second.log
+    assert _mtimes(out) == before
+    (out / BRIEFING).unlink()  # output damaged: the build must notice and rebuild
+    third = build_site(CONTENT, out)
+    assert "Nothing changed" not in third.log
+    assert (out / BRIEFING).exists()
+
+
+def test_editing_one_briefing_rewrites_only_the_pages_that_show_it(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    out = tmp_path / "out"
+    assert build_site(content, out).returncode == 0
+    before = _mtimes(out)
+    source = content / "briefings" / "iran-receives-s-300-from-russia.md"
+    source.write_text(source.read_text().replace(
+        "including its nuclear\nfacilities.", "including its nuclear\nfacilities. EDITED."))
+    build = build_site(content, out)
+    assert build.returncode == 0, build.log
+    assert "EDITED." in (out / BRIEFING).read_text()
+    changed = {str(p) for p, t in _mtimes(out).items() if before.get(p) != t}
+    assert BRIEFING in changed
+    assert "feeds/all.atom.xml" in changed  # the site feed carries full text
+    # a page that does not show this briefing's text was not touched
+    assert "briefings/first-patriot-systems-arrive-in-ukraine/index.html" not in changed
+    assert "about/index.html" not in changed
+    assert len(changed) < len(before) / 4, sorted(changed)
+    # and the result is exactly what a full build from scratch gives
+    fresh = build_site(content, tmp_path / "fresh")
+    assert _same_tree(out, fresh.output) == []
+
+
+def test_parallel_rendering_gives_the_same_site_as_serial(tmp_path):
+    serial = build_site(CONTENT, tmp_path / "serial", extra=["-e", "BUILD_PROCESSES=1"])
+    parallel = build_site(CONTENT, tmp_path / "parallel", extra=["-e", "BUILD_PROCESSES=2"])
+    assert serial.returncode == 0 and parallel.returncode == 0
+    assert _same_tree(serial.output, parallel.output) == []
+
+
+def test_a_template_change_rebuilds_every_page(tmp_path):
+    theme = tmp_path / "theme"
+    from conftest import ROOT
+
+    shutil.copytree(ROOT / "theme", theme)
+    out = tmp_path / "out"
+    setting = f'THEME="{theme}"'
+    assert build_site(CONTENT, out, extra=["-e", setting]).returncode == 0
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text().replace("<footer", "<!-- new footer -->\n  <footer"))
+    build = build_site(CONTENT, out, extra=["-e", setting])
+    assert build.returncode == 0
+    assert "<!-- new footer -->" in (out / BRIEFING).read_text()
+    assert "<!-- new footer -->" in (out / "region" / "libya" / "index.html").read_text()

@@ -1,0 +1,257 @@
+"""Benchmark the build, the related links, ingest and tagging; print one table.
+
+    python tools/bench.py [--sizes 1000,5000] [--runs 3] [--stock] [--related-sizes 20000]
+
+For each size it generates a corpus with the shared generator (``make_corpus.py``, seed 1,
+cached under ``.bench/``), writes a vocabulary that knows every term the generator uses (its
+``--terms`` file, with parents), and measures, each as the median of ``--runs`` runs:
+
+* full build: fresh output folder and no build cache;
+* no-op rebuild: the same build again, nothing changed;
+* edit one: one briefing's body changed, then a rebuild (and how many files were rewritten);
+
+with wall time and peak memory (max RSS of the build process and its children). With
+``--stock`` it builds the same corpus (Pelican's own ``Key: value`` format) with stock
+Pelican 4.12 and the pelican-related-posts plugin, tag pages on, in a separate virtualenv
+(``.bench/stock-venv``), and prints the ratio. Related links alone are timed in-process on
+the corpus's metadata; ingest (clean + tag + write) and tagging throughput on the shared
+clean-dev text dumps, one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH = ROOT / ".bench"
+SHARED = ROOT.parent / "shared"
+PY = sys.executable
+
+
+def run_measured(cmd: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS in MB of it and its children)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.stderr.write(out.decode(errors="replace")[-4000:])
+        raise SystemExit(f"bench: {' '.join(map(str, cmd[:4]))}... failed ({proc.returncode})")
+    return wall, usage.ru_maxrss / 1024.0
+
+
+def corpus(n: int, fmt: str = "yaml") -> Path:
+    out = BENCH / f"corpus-{fmt}-{n}"
+    marker = out / ".complete"
+    if not marker.exists():
+        shutil.rmtree(out, ignore_errors=True)
+        generator = SHARED / "bench" / "make_corpus.py"
+        if not generator.exists():
+            raise SystemExit(f"bench: {generator} not found (../shared must sit beside the "
+                             "repository)")
+        subprocess.run([PY, str(generator), "--n", str(n), "--out", str(out), "--format",
+                        fmt, "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
+        marker.write_text("ok")
+    return out
+
+
+def vocabulary_file() -> Path:
+    """Our vocabulary format, from the generator's --terms file (every term, with parents)."""
+    import yaml
+
+    from briefing.slug import slugify
+
+    path = BENCH / "vocabulary.yaml"
+    terms_json = BENCH / "terms.json"
+    if not path.exists():
+        BENCH.mkdir(exist_ok=True)
+        subprocess.run([PY, str(SHARED / "bench" / "make_corpus.py"), "--n", "0", "--out",
+                        str(BENCH / "terms-only"), "--terms", str(terms_json)], check=True,
+                       stdout=subprocess.DEVNULL)
+        data = json.loads(terms_json.read_text())
+        vocab = {facet: [dict(name=t["name"], slug=slugify(t["name"]),
+                              **({"parent": t["parent"]} if t.get("parent") else {}))
+                         for t in terms]
+                 for facet, terms in data.items()}
+        path.write_text(yaml.safe_dump(vocab, allow_unicode=True, sort_keys=False))
+    return path
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def our_builds(n: int, runs: int) -> dict:
+    src = corpus(n)
+    vocab = vocabulary_file()
+    work = BENCH / f"ours-{n}"
+    content, output, cache = work / "content", work / "output", work / "cache"
+    cmd = [PY, "-m", "pelican", str(content), "-o", str(output), "-s",
+           str(ROOT / "pelicanconf.py"), "--log-handler", "plain", "-q", "-e",
+           f"BRIEFING_VOCABULARY={json.dumps(str(vocab))}",
+           f"CACHE_PATH={json.dumps(str(cache))}"]
+    results = {"full": [], "noop": [], "edit": [], "rewritten": []}
+    for _ in range(runs):
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(src, content)
+        results["full"].append(run_measured(cmd))
+        results["noop"].append(run_measured(cmd))
+        victim = sorted((content / "briefings").glob("*.md"))[n // 2]
+        before = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
+        victim.write_text(victim.read_text() + "\nAn editor added this sentence.\n")
+        results["edit"].append(run_measured(cmd))
+        after = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
+        results["rewritten"].append(sum(1 for p, t in after.items() if before.get(p) != t))
+    return results
+
+
+def stock_build(n: int, runs: int) -> list[tuple[float, float]]:
+    venv = BENCH / "stock-venv"
+    if not (venv / ".ready").exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet",
+                        "--disable-pip-version-check", "pelican==4.12.0", "markdown==3.11.3",
+                        "pelican-related-posts==1.0.0"], check=True)
+        (venv / ".ready").write_text("ok")
+    src = corpus(n, "pelican")
+    conf = BENCH / "stock-pelicanconf.py"
+    conf.write_text(
+        "SITENAME = 'stock'\nSITEURL = ''\nPATH = 'content'\nTIMEZONE = 'UTC'\n"
+        "DEFAULT_LANG = 'en'\nRELATIVE_URLS = True\nFEED_ALL_ATOM = None\n"
+        "CATEGORY_FEED_ATOM = None\nTRANSLATION_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\n"
+        "AUTHOR_FEED_RSS = None\nDEFAULT_PAGINATION = 10\n"
+        "PLUGINS = ['pelican.plugins.related_posts']\nRELATED_POSTS_MAX = 5\n")
+    out = BENCH / f"stock-{n}" / "output"
+    times = []
+    for _ in range(runs):
+        shutil.rmtree(out.parent, ignore_errors=True)
+        times.append(run_measured([str(venv / "bin" / "pelican"), str(src), "-o", str(out),
+                                   "-s", str(conf), "-q"]))
+    return times
+
+
+def related_alone(n: int, runs: int) -> tuple[float, float]:
+    import resource
+
+    from briefing import frontmatter, related, vocabulary
+
+    src = corpus(n)
+    vocab = vocabulary.load(vocabulary_file())
+    items = []
+    for path in sorted((src / "briefings").glob("*.md")):
+        doc = frontmatter.parse(path.read_text(encoding="utf-8"), str(path))
+        meta = doc.meta
+        text = f"{meta['title']} {meta.get('summary', '')} " + " ".join(doc.body.split()[:120])
+        items.append(related.Item(str(path), meta["date"],
+                                  {f: tuple(meta[f]) for f in related.FACETS},
+                                  words=tuple(related.tokens(text))))
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        related.related(items, vocab.ancestors)
+        timings.append(time.perf_counter() - started)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return median(timings), peak
+
+
+def ingest_and_tag(runs: int) -> tuple[float, float, int]:
+    import tempfile
+
+    from briefing import ingest, tagger, vocabulary
+
+    dumps = sorted((SHARED / "eval" / "clean-dev").glob("*.txt"))
+    vocab = vocabulary.load(vocabulary.default_path())
+    tag = tagger.Tagger(vocab)
+    texts = [p.read_text(encoding="utf-8") for p in dumps]
+    ingest_rates, tag_rates = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            options = ingest.IngestOptions(out=Path(tmp))
+            existing = ingest.Existing.scan(Path(tmp))
+            started = time.process_time()
+            for path in dumps:
+                ingest.ingest_file(path, options, existing,
+                                   lambda t, b: tag.tag(t, b).as_dict())
+            ingest_rates.append(len(dumps) / (time.process_time() - started))
+        bodies = [t[:20000] for t in texts]
+        started = time.process_time()
+        for body in bodies:
+            tag.tag(body[:120], body)
+        tag_rates.append(len(bodies) / (time.process_time() - started))
+    return median(ingest_rates), median(tag_rates), len(dumps)
+
+
+def fmt_time(pair):
+    return f"{pair[0]:.2f} s / {pair[1]:.0f} MB"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,5000", help="corpus sizes (default 1000,5000)")
+    ap.add_argument("--related-sizes", default="20000",
+                    help="sizes for the related-links timing alone (default 20000)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per measure; medians (default 3)")
+    ap.add_argument("--stock", action="store_true",
+                    help="also build with stock Pelican + related-posts (separate venv)")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    rows = []
+    print(f"Briefing benchmark: {os.cpu_count()} cores, medians of {args.runs} runs",
+          file=sys.stderr)
+    for n in sizes:
+        print(f"  building {n} briefings...", file=sys.stderr)
+        ours = our_builds(n, args.runs)
+        full = (median([w for w, _ in ours["full"]]), max(m for _, m in ours["full"]))
+        noop = (median([w for w, _ in ours["noop"]]), max(m for _, m in ours["noop"]))
+        edit = (median([w for w, _ in ours["edit"]]), max(m for _, m in ours["edit"]))
+        row = {"n": n, "full": full, "noop": noop, "edit": edit,
+               "rewritten": int(median(ours["rewritten"]))}
+        if args.stock:
+            print(f"  stock Pelican, {n} briefings...", file=sys.stderr)
+            stock = stock_build(n, args.runs)
+            row["stock"] = (median([w for w, _ in stock]), max(m for _, m in stock))
+        rows.append(row)
+    print()
+    head = "| measure | " + " | ".join(f"{r['n']:,} briefings" for r in rows) + " |"
+    print(head)
+    print("|" + " --- |" * (len(rows) + 1))
+
+    def line(label, cell):
+        print(f"| {label} | " + " | ".join(cell(r) for r in rows) + " |")
+
+    line("full build, fresh output", lambda r: fmt_time(r["full"]))
+    line("  per 1,000 briefings", lambda r: f"{r['full'][0] / r['n'] * 1000:.2f} s")
+    if args.stock:
+        line("stock Pelican + related-posts, fresh output", lambda r: fmt_time(r["stock"]))
+        line("  ratio (ours / stock)", lambda r: f"{r['full'][0] / r['stock'][0]:.2f}")
+    line("rebuild, nothing changed", lambda r: fmt_time(r["noop"]))
+    line("rebuild after editing one briefing", lambda r: fmt_time(r["edit"]))
+    line("  files rewritten by that rebuild", lambda r: str(r["rewritten"]))
+    print()
+    for n in [int(s) for s in args.related_sizes.split(",") if s] or sizes:
+        seconds, peak = related_alone(n, args.runs)
+        print(f"related links alone, {n:,} briefings: {seconds:.2f} s "
+              f"({seconds / n * 1000 * 1000:.0f} ms per 1,000), peak {peak:.0f} MB")
+    ingest_rate, tag_rate, pages = ingest_and_tag(args.runs)
+    print(f"ingest (clean + tag + write) of {pages} text dumps: {ingest_rate:.0f} pages/s, "
+          "one core")
+    print(f"tagging alone: {tag_rate:.0f} articles/s, one core")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
