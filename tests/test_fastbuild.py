@@ -81,3 +81,33 @@ def test_a_template_change_rebuilds_every_page(tmp_path):
     assert build.returncode == 0
     assert "<!-- new footer -->" in (out / BRIEFING).read_text()
     assert "<!-- new footer -->" in (out / "region" / "libya" / "index.html").read_text()
+
+
+def _many_briefings(folder, n=80):
+    folder.mkdir(parents=True)
+    systems = ["S-400", "S-300", "Patriot", "Shahed-136", "F-35"]
+    regions = ["Libya", "Syria", "Ukraine", "Turkey", "India"]
+    for i in range(n):
+        (folder / f"b{i:03d}.md").write_text(
+            f"---\ntitle: Briefing number {i}\ndate: 2024-01-{1 + i % 28:02d}\n"
+            f"region: [{regions[i % 5]}]\nactors: [Russia]\nsystems: [{systems[i % 5]}]\n"
+            f"summary: Summary {i}.\n---\n\nBody of briefing {i} with *emphasis* and a "
+            f"[link](https://example.org/{i}).\n\n- item {i}\n- item {i + 1}\n")
+
+
+def test_reading_in_parallel_gives_the_same_site_and_the_same_errors(tmp_path):
+    content = tmp_path / "content"
+    _many_briefings(content / "briefings")
+    (content / "briefings" / "bad.md").write_text("---\ntitle: Bad\ndate: soon\n---\nx\n")
+    serial = build_site(content, tmp_path / "serial", extra=["-e", "BUILD_PROCESSES=1"])
+    parallel = build_site(content, tmp_path / "parallel", extra=["-e", "BUILD_PROCESSES=2"])
+    for build in (serial, parallel):
+        assert build.returncode != 0
+        assert "bad.md:3: date must be a date" in build.log
+    (content / "briefings" / "bad.md").unlink()
+    serial = build_site(content, tmp_path / "serial2", extra=["-e", "BUILD_PROCESSES=1"])
+    parallel = build_site(content, tmp_path / "parallel2", extra=["-e", "BUILD_PROCESSES=2"])
+    assert serial.returncode == 0 and parallel.returncode == 0
+    assert _same_tree(serial.output, parallel.output) == []
+    assert "<li>item 7</li>" in (parallel.output / "briefings" / "briefing-number-7" /
+                                 "index.html").read_text()

@@ -44,6 +44,7 @@ class FrontMatterReader(MarkdownReader):
         }
         self._body_md_settings = md_settings
         self._body_md = None
+        self._prepared = None  # briefings parsed and rendered ahead, by parallel workers
 
     def _display_path(self, source_path: str) -> str:
         rel = os.path.relpath(source_path)
@@ -71,6 +72,13 @@ class FrontMatterReader(MarkdownReader):
             self._body_md.reset()
         return self._body_md.convert(body)
 
+    def parse_and_render(self, source_path: str, text: str):
+        """(html, metadata) of a front-matter briefing; FrontMatterError if it is bad."""
+        doc = frontmatter.parse(text, self._display_path(source_path),
+                                require_date=self._is_article(source_path),
+                                timezone=self.settings.get("TIMEZONE"))
+        return self.render(doc.body), doc.meta
+
     def read(self, source_path):
         display = self._display_path(source_path)
         try:
@@ -82,15 +90,14 @@ class FrontMatterReader(MarkdownReader):
                 display, [(line, "the file is not UTF-8 text; save it as UTF-8")]))
         if not frontmatter.has_front_matter(text):
             return super().read(source_path)
+        if self._prepared is None:
+            self._prepared = prepare_in_parallel(self, source_path)
+        found = self._prepared.pop((os.path.abspath(source_path), hash(text)), None)
         try:
-            doc = frontmatter.parse(
-                text, display,
-                require_date=self._is_article(source_path),
-                timezone=self.settings.get("TIMEZONE"),
-            )
+            html, meta = found if found is not None else self.parse_and_render(source_path, text)
         except frontmatter.FrontMatterError as exc:
             return self._fail(exc)
-        return self.render(doc.body), self._pelican_metadata(doc.meta)
+        return html, self._pelican_metadata(meta)
 
     def _fail(self, exc: frontmatter.FrontMatterError):
         for line in str(exc).splitlines():
@@ -111,6 +118,67 @@ class FrontMatterReader(MarkdownReader):
             # Pelican treats a summary as HTML; ours is plain text, so escape it once
             out["summary"] = Markup(escape(meta["summary"]))
         return out
+
+
+PARALLEL_MIN_FILES = 64
+
+
+def _candidates(settings) -> list[str]:
+    """The Markdown files of the content folders (what the generators will read)."""
+    base = settings["PATH"]
+    folders = list(settings.get("ARTICLE_PATHS", [])) + list(settings.get("PAGE_PATHS", []))
+    found = []
+    for folder in folders or [""]:
+        for dirpath, dirnames, filenames in os.walk(os.path.join(base, folder)):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            found += [os.path.join(dirpath, n) for n in filenames
+                      if not n.startswith(".") and n.rsplit(".", 1)[-1] in
+                      FrontMatterReader.file_extensions]
+    return sorted(set(found))
+
+
+_WORKER_READER = None
+
+
+def _prepare_one(path):
+    """In a worker: parse and render one briefing (errors are left to the build)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        if not frontmatter.has_front_matter(text):
+            return None
+        return (os.path.abspath(path), hash(text)), _WORKER_READER.parse_and_render(path, text)
+    except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError):
+        return None
+
+
+def prepare_in_parallel(reader: "FrontMatterReader", first_path: str) -> dict:
+    """Parse and render every briefing of the site with one worker per core, before
+    Pelican reads them one by one (only when there are enough to be worth it). Files the
+    content cache already holds are never asked for, so only what changed is prepared."""
+    processes = reader.settings.get("BUILD_PROCESSES") or len(os.sched_getaffinity(0))
+    if processes < 2 or not hasattr(os, "fork"):
+        return {}
+    paths = _candidates(reader.settings)
+    # Pelican's content cache, when warm, answers before the reader is asked: a first read
+    # means that this file (at least) changed; prepare everything only on a cold start
+    if len(paths) < PARALLEL_MIN_FILES:
+        return {}
+    cache_dir = reader.settings.get("CACHE_PATH")
+    warm = reader.settings.get("LOAD_CONTENT_CACHE") and cache_dir and os.path.exists(
+        os.path.join(cache_dir, "ArticlesGenerator"))
+    if warm:
+        return {}
+    import multiprocessing
+
+    global _WORKER_READER
+    _WORKER_READER = reader
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            results = pool.map(_prepare_one, paths, chunksize=16)
+    finally:
+        _WORKER_READER = None
+    return dict(r for r in results if r is not None)
 
 
 def add_reader(readers):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,14 @@ class SearchIndexFailed(RuntimeError):
     report = True
 
 
+def briefing_glob(settings) -> str:
+    """Only briefings are indexed: the pages ARTICLE_SAVE_AS makes (the others would be
+    parsed by Pagefind for nothing)."""
+    pattern = settings.get("ARTICLE_SAVE_AS") or ""
+    glob = re.sub(r"\{[^}]*\}", "*", pattern)
+    return glob if glob.endswith(".html") and "*" in glob else "**/*.html"
+
+
 def build_index(pelican, changed=None):
     opts = site_settings.read(pelican.settings)
     if not opts["SEARCH_INDEX"]:
@@ -40,7 +49,8 @@ def build_index(pelican, changed=None):
     # the folder is Pagefind's alone: start from an empty one, so no index file of an
     # earlier build lingers
     shutil.rmtree(os.path.join(pelican.output_path, "pagefind"), ignore_errors=True)
-    cmd = [sys.executable, "-m", "pagefind", "--site", pelican.output_path, "--silent"]
+    cmd = [sys.executable, "-m", "pagefind", "--site", pelican.output_path, "--silent",
+           "--glob", briefing_glob(pelican.settings)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     except (OSError, subprocess.TimeoutExpired) as exc:
