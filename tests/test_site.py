@@ -185,3 +185,20 @@ def test_publish_build_has_absolute_addresses(tmp_path):
     assert "https://briefing.example.org/feeds/all.atom.xml" in (env_out / "index.html").read_text()
     assert "Sitemap: https://briefing.example.org/sitemap.xml" in (env_out / "robots.txt").read_text()
     assert "<loc>https://briefing.example.org/region/libya/</loc>" in (env_out / "sitemap.xml").read_text()
+
+
+def test_dates_in_other_timezones_are_shown_and_archived_in_the_sites(tmp_path):
+    # 01:00 on 1 October at +05:00 is still 30 September in UTC, the site's timezone:
+    # it must be archived in September, once, with the other September briefing
+    content = tmp_path / "content"
+    (content / "briefings").mkdir(parents=True)
+    for name, date in (("a", "2025-09-30T21:00:00+00:00"), ("b", "2025-10-01T01:00:00+05:00"),
+                       ("c", "2025-10-02T12:00:00-05:00"), ("d", "2025-09-15T08:00:00+09:00")):
+        (content / "briefings" / f"{name}.md").write_text(
+            f"---\ntitle: Briefing {name}\ndate: {date}\n---\nBody\n")
+    build = build_site(content, tmp_path / "out")
+    assert build.returncode == 0, build.log
+    september = build.page("archives/2025/09/")
+    assert "Briefing b" in september and "Briefing a" in september
+    assert "Briefing b" not in build.page("archives/2025/10/")
+    assert '<time datetime="2025-09-30T20:00:00+00:00"' in build.page("briefings/briefing-b/")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from markupsafe import Markup, escape
 from pelican import signals
@@ -45,6 +46,10 @@ class FrontMatterReader(MarkdownReader):
         self._body_md_settings = md_settings
         self._body_md = None
         self._prepared = None  # briefings parsed and rendered ahead, by parallel workers
+        try:
+            self._site_tz = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            self._site_tz = ZoneInfo("UTC")
 
     def _display_path(self, source_path: str) -> str:
         rel = os.path.relpath(source_path)
@@ -112,6 +117,10 @@ class FrontMatterReader(MarkdownReader):
             out["slug"] = slugify(meta["title"]) or None
             if out["slug"] is None:
                 del out["slug"]
+        if "date" in meta:
+            # the same instant, in the site's timezone: archives group briefings by the
+            # date's own year and month, which must all be in one timezone
+            out["date"] = meta["date"].astimezone(self._site_tz)
         if "author" in meta:
             out["author"] = self.process_metadata("author", meta["author"])
         if "summary" in meta:
