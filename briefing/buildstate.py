@@ -26,16 +26,17 @@ BUILD_MODULES = ("buildstate.py", "facets.py", "frontmatter.py", "mdsafe.py", "o
                  "related.py", "site_settings.py", "sitefiles.py", "slug.py", "vocabulary.py")
 
 
-def _plain(value, depth=0):
+def plain(value, depth=0):
+    """A stable, process-independent rendering of settings-like values (for hashing)."""
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if depth > 6:
         return type(value).__name__
     if isinstance(value, Mapping):
-        return sorted(((str(k), _plain(v, depth + 1)) for k, v in value.items()),
+        return sorted(((str(k), plain(v, depth + 1)) for k, v in value.items()),
                       key=lambda kv: kv[0])
     if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_plain(v, depth + 1) for v in value]
+        items = [plain(v, depth + 1) for v in value]
         return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
     return type(value).__name__
 
@@ -96,7 +97,7 @@ class BuildState:
         self.fingerprint = _digest(
             code_and_theme_fingerprint(settings),
             _tree_stats([settings.get("PATH", "")]),
-            _plain(settings), self.output_path)
+            plain(settings), self.output_path)
 
     def _load(self) -> dict:
         try:

@@ -102,7 +102,7 @@ def _drop_stale_content_cache(settings):
     if not cache or not settings.get("CACHE_CONTENT"):
         return
     version = buildstate._digest(buildstate.code_and_theme_fingerprint(settings),
-                                 buildstate._plain(settings))
+                                 buildstate.plain(settings))
     marker = os.path.join(cache, CACHE_VERSION_FILE)
     try:
         with open(marker, encoding="utf-8") as handle:

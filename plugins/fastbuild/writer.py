@@ -25,6 +25,8 @@ import weakref
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from briefing.buildstate import plain
+
 logger = logging.getLogger(__name__)
 
 MANIFEST = "render-manifest.json"
@@ -73,21 +75,6 @@ def _read(path):
 
 
 # --- fingerprints ---------------------------------------------------------------------------
-def _plain(value, depth=0):
-    """A stable, process-independent rendering of settings-like values."""
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if depth > 6:
-        return type(value).__name__
-    if isinstance(value, dict):
-        return sorted(((str(k), _plain(v, depth + 1)) for k, v in value.items()),
-                      key=lambda kv: kv[0])
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_plain(v, depth + 1) for v in value]
-        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
-    return type(value).__name__
-
-
 class Fingerprints:
     """Fingerprints of the objects pages are rendered from, each computed once."""
 
@@ -120,7 +107,7 @@ class Fingerprints:
             type(content).__name__, content.url, str(content.title),
             content.date.isoformat() if getattr(content, "date", None) else None,
             str(getattr(content, "summary", "") or ""),
-            _plain(source) if isinstance(source, dict) else str(source or ""),
+            plain(source) if isinstance(source, dict) else str(source or ""),
             str(getattr(content, "author", "") or ""), getattr(content, "status", None))
         self._memo[key] = digest
         self._keep.append(content)
@@ -131,7 +118,7 @@ class Fingerprints:
         cached = self._memo.get(id(content))
         if cached:
             return cached
-        meta = {k: _plain(v) for k, v in getattr(content, "metadata", {}).items()}
+        meta = {k: plain(v) for k, v in getattr(content, "metadata", {}).items()}
         related = [(self.display(link.article), getattr(link, "reason", ""))
                    for link in getattr(content, "related", []) or []]
         neighbours = [self.display(n) if n is not None else None
@@ -225,7 +212,7 @@ class FastWriter(Writer):
         active = [(getattr(f, "key", str(f)), [(t.name, n) for t, n in pairs])
                   for f, pairs in context.get("active_terms", [])]
         return Fingerprints._hash(code_and_theme_fingerprint(self.settings),
-                                  _plain(self.settings), pages, active,
+                                  plain(self.settings), pages, active,
                                   context.get("SITE_FEED_URL"))
 
     # writing ---------------------------------------------------------------------------
