@@ -1,9 +1,10 @@
 """Tests of the cleaner (briefing.clean) on real page dumps and saved pages.
 
 Data: ``tests/data/raw/`` holds an editor's dump; ``tests/data/clean/`` holds
-four pages of the development set (publishers' texts, used for evaluation
-only), each as a w3m dump (``.txt``), a browser select-all copy
-(``.inner.txt``) and the saved page (``.html``).
+seven pages of the development set (publishers' texts, used for evaluation
+only), each as a w3m dump (``.txt``) and a browser select-all copy
+(``.inner.txt``), five of them with the saved page (``.html``).  The other
+tests use short texts written for them.
 """
 
 from __future__ import annotations
@@ -181,6 +182,189 @@ def test_bbc_caption_goes_to_caption_not_body():
     assert "Eva-Marie Persson said the decision" not in got.body
 
 
+# --- the headline of a dump -------------------------------------------------------------
+
+DUMPS = (".txt", ".inner.txt")
+
+
+@pytest.mark.parametrize("suffix", DUMPS)
+def test_headline_not_its_dek(suffix):
+    # a quote as the dek under the headline, then a section label, the date and the byline
+    got = run("bc13ff87b2630ffb", suffix)
+    assert got.title == "Major WeWork layoffs to begin today"
+    assert got.author == "David Jeans"  # "By David Jeans", not the label "TRD NATIONAL /"
+
+
+@pytest.mark.parametrize("suffix", DUMPS)
+def test_headline_over_a_name_and_a_date(suffix):
+    # the byline has no "By": a name and the paper, then "Published ..."
+    got = run("c81e134ed49902bc", suffix)
+    assert got.title == "High School Roundup: Viera defeats Rockledge to remain undefeated"
+    assert got.date == dt.date(2019, 11, 20) or got.date.date() == dt.date(2019, 11, 20)
+
+
+@pytest.mark.parametrize("suffix", DUMPS)
+def test_headline_under_its_byline(suffix):
+    # author, section and date above the headline; a caption right under it
+    got = run("d48aeb9cf2f2ff15", suffix)
+    assert got.title == "Why My Friend Became a Grocery Store on Instagram"
+    assert got.author == "Louise Matsakis"
+
+
+NAV = "Home\nNews\nWorld\nBusiness\nSport\nSubscribe\nSign in\n\n"
+PARAS = [
+    "The city council voted on Tuesday to expand the bus network, adding four routes that will "
+    "connect the northern suburbs with the hospital district by the end of next year.",
+    "Officials said the plan would cost about 12 million dollars, most of it paid by a regional "
+    "grant, and that fares would stay the same for at least two years after the launch.",
+    "Residents who spoke at the meeting welcomed the routes but asked the council to publish "
+    "timetables early, so that shift workers could plan their journeys to the hospital.",
+    "The first of the new routes is expected to open in March, the transport office said in a "
+    "statement, with the others following over the summer as new buses are delivered.",
+]
+BODY = "\n\n".join(PARAS)
+
+
+def test_headline_is_not_the_breadcrumb():
+    page = (NAV + "Home \u00bb City \u00bb Council expands bus network to northern suburbs\n\n"
+            "Council expands bus network to northern suburbs\n\nBy Ana Costa\n\nMarch 3, 2021\n\n"
+            + BODY + "\n\nMost Popular\n\nOther story one\n")
+    got = clean_dump(page)
+    assert got.title == "Council expands bus network to northern suburbs"
+    assert got.author == "Ana Costa"
+
+
+def test_headline_from_the_page_title_line():
+    # the dump starts with the page's <title> ("Headline | Site") and shows no headline line
+    page = ("Council expands bus network to northern suburbs | The Daily Example\n\n" + NAV
+            + "Photo gallery\n\n" + BODY + "\n\nShare this article\n")
+    got = clean_dump(page)
+    assert got.title == "Council expands bus network to northern suburbs"
+
+
+def test_headline_not_a_teaser_of_a_list():
+    # headline, date, headline, date: a list of other stories sits above the article
+    teasers = "".join(f"Other story number {k} about the region and its people\n\nMarch {k}, 2021\n\n"
+                      for k in range(1, 6))
+    page = (NAV + "Latest\n\n" + teasers + "Council expands bus network to northern suburbs\n\n"
+            "By Ana Costa\n\n" + BODY)
+    got = clean_dump(page)
+    assert got.title == "Council expands bus network to northern suburbs"
+
+
+def test_headline_not_a_caption_or_a_name():
+    page = (NAV + "Council expands bus network to northern suburbs\n\nAna Costa\n\nMarch 3, 2021\n\n"
+            "A bus waits at the central station in the morning. (Photo: Jo Smith / Example)\n\n" + BODY)
+    got = clean_dump(page)
+    assert got.title == "Council expands bus network to northern suburbs"
+    assert "A bus waits" not in got.body
+
+
+# --- the body of a dump ---------------------------------------------------------------------
+
+def test_short_result_lines_are_kept():
+    # a roundup of results: short lines, one sentence each, are the article
+    got = run("c81e134ed49902bc", ".txt")
+    for line in ("Viera (3-0): Talorie Crafton 1 goal. Madelyn Rosario 1 assist.",
+                 "Merritt Island (3-2): Kyleigh Trout 1 goal. Grace Hanks 1 goal. Britton Carroll 5 saves."):
+        assert line in got.body, line
+    assert "Terms of Service" not in got.body
+
+
+@pytest.mark.parametrize("suffix", DUMPS)
+def test_end_of_article_boxes_are_cut(suffix):
+    # "More Great WIRED Stories", then an author bio and the site's blurb
+    got = run("d48aeb9cf2f2ff15", suffix)
+    assert got.blocks[-1].startswith("Maybe Instagram likes it that way.")
+    for junk in ("WIRED is where tomorrow is realized", "is a Staff Writer at WIRED",
+                 "More Great WIRED Stories", "The strange life and mysterious death"):
+        assert junk not in got.body, junk
+
+
+def test_author_box_after_the_article_is_cut():
+    page = (NAV + "Council expands bus network to northern suburbs\n\nBy Ana Costa\n\n" + BODY
+            + "\n\nAbout Ana Costa\n\nAna Costa covers transport and city politics for the Example, "
+              "and has written about buses, trains and bicycles since she joined the paper in 2015.\n\n"
+              "Weitere Themen\nOne\nTwo\n")
+    got = clean_dump(page)
+    assert got.blocks[-1].startswith("The first of the new routes")
+    assert "covers transport" not in got.body
+
+
+def test_comment_thread_is_cut():
+    page = (NAV + "Council expands bus network to northern suburbs\n\nBy Ana Costa\n\n" + BODY
+            + "\n\n3 thoughts on \u201cCouncil expands bus network to northern suburbs\u201d\n\nJoe Bloggs\n\n"
+            + "I have waited for a bus to the hospital for years, and I think the council should have done "
+              "this much earlier, but better late than never as they say around here.\n\n"
+              "Mary Major\n\nThe timetables were promised last time too, and nobody ever saw them, so "
+              "forgive me if I do not believe a word of it until the buses actually run.\n")
+    got = clean_dump(page)
+    assert got.blocks[-1].startswith("The first of the new routes")
+
+
+def test_read_also_lines_and_tag_lists_are_dropped():
+    page = (NAV + "Council expands bus network to northern suburbs\n\nBy Ana Costa\n\n"
+            + PARAS[0] + "\n\n(Read also: Trams return to the old town after ten years)\n\n"
+            + "\n\n".join(PARAS[1:])
+            + "\n\nTags: buses, council, transport, hospital, suburbs\n\n"
+              "city council, bus network, northern suburbs, hospital district, fares\n")
+    got = clean_dump(page)
+    for junk in ("Read also", "Trams return", "Tags", "bus network, northern suburbs"):
+        assert junk not in got.body, junk
+    assert len(got.blocks) == 4
+
+
+def test_paragraph_ending_in_an_ellipsis_is_kept():
+    lead = ("The mayor did not hide her satisfaction when the vote was counted, and she told "
+            "reporters outside the chamber what she expected from the new routes\u2026")
+    page = (NAV + "Council expands bus network to northern suburbs\n\nBy Ana Costa\n\n"
+            + PARAS[0] + "\n\n" + lead + "\n\n" + "\n\n".join(PARAS[1:]))
+    got = clean_dump(page)
+    assert any(b.startswith("The mayor did not hide") for b in got.blocks)
+
+
+def test_sign_up_box_after_the_article_is_cut():
+    page = (NAV + "Council expands bus network to northern suburbs\n\nBy Ana Costa\n\n" + BODY
+            + "\n\nStay up to date with the Example.\nSubscribe No thanks\n"
+              "Please, fill the form to subscribe to our newsletter\n"
+              "You have successfully subscribed. Thank you!\n\nExample News Service\n\n"
+              "The Example offers to all interested readers a news service that brings its city "
+              "reports directly to the reader's desktop or mobile device every morning.\n\n"
+              "Quick Links\nContact\n\u00a9 2021 The Example\n")
+    got = clean_dump(page)
+    assert got.blocks[-1].startswith("The first of the new routes")
+
+
+# --- saved pages ---------------------------------------------------------------------------
+
+def test_html_whole_article_when_trafilatura_keeps_part():
+    # the article is split over several containers; trafilatura keeps the first
+    got = run("d48aeb9cf2f2ff15", ".html")
+    assert "David Stier, a data scientist and business advisor" in got.body
+    assert got.blocks[-1].startswith("Maybe Instagram likes it that way.")
+    assert "WIRED is where tomorrow is realized" not in got.body
+    assert any("text dump" in note for note in got.notes)
+
+
+def test_render_html_as_a_dump():
+    from lxml import html as lxml_html
+
+    from briefing.clean.render import html_to_text
+
+    page = ("<html><head><title>T</title><style>p {}</style></head><body><nav><ul><li>Home</li>"
+            "<li>News</li></ul></nav><article><h1>A headline</h1><p>First <b>bold</b> paragraph.</p>"
+            "<p>Second<br>line</p><script>var x = 1;</script><table><tr><td>a</td><td>b</td></tr>"
+            "</table></article></body></html>")
+    text = html_to_text(lxml_html.document_fromstring(page))
+    lines = text.split("\n")
+    assert "  \u2022 Home" in lines and "  \u2022 News" in lines
+    assert "A headline" in lines and "First bold paragraph." in lines
+    assert "Second" in lines and "line" in lines
+    assert "a b" in lines
+    assert "var x" not in text and "p {}" not in text
+    assert "" in lines  # blank lines between blocks
+
+
 # --- Markdown structure ----------------------------------------------------------------
 
 def test_subheading_stays_a_heading():
@@ -316,6 +500,33 @@ def test_parse_byline(text, want):
     assert meta.parse_byline(text) == want
 
 
+def test_boilerplate_helpers():
+    assert bp.has_boilerplate_phrase("\u00a9 2019 Example Inc.All rights reserved.")
+    assert bp.has_boilerplate_phrase("Sign up for our newsletter today")
+    assert not bp.has_boilerplate_phrase("The council will sign a new contract")
+    assert bp.promo_score("Sign up for our newsletter. We never spam your inbox.") >= 2
+    assert bp.promo_score("The council will sign a new contract with the bus company.") == 0
+    assert bp.is_social_counter("44,976 Shares") and bp.is_social_counter("Comments0")
+    assert not bp.is_social_counter("Shares of the company fell")
+    assert bp.end_strength("Related coverage from Money:") == 2
+    assert bp.end_strength("Related research shows a link") == 0
+    assert bp.ends_in_ellipsis("He said the plan would work\u2026")
+    assert meta.looks_like_name("Al Root") and meta.looks_like_name("Ludwig van Beethoven")
+
+
+@pytest.mark.parametrize("text, want", [
+    ("By Jane Doe", True), ("Nov. 20, 2019 1:35 a.m.", True), ("3 hours ago", True),
+    ("Published Tue, Nov 19 20197:05 AM EST", True), ("Bruce Y. Lee Senior Contributor", True),
+    ("Council expands bus network to northern suburbs", False), ("Home", False),
+])
+def test_meta_lines(text, want):
+    from briefing.clean import title as titles
+    from briefing.clean.lines import split_lines
+
+    ln = split_lines(text)[0]
+    assert titles.is_meta_line(ln) is want
+
+
 def test_boilerplate_vocabulary():
     for line in ("Comments0", "You May Also Like", "Popular Now", "Share it on...",
                  "Latest Stories", "Must-Reads", "\u00a9 2019 The Republic. All rights reserved.",
@@ -430,6 +641,29 @@ def test_dump_time_is_linear_ish():
     t_big = time.perf_counter() - start
     assert len(got.blocks) > 1500
     assert t_big < max(1.0, t_small * 40 * 3)
+
+
+def test_title_search_time_is_linear_ish():
+    # thousands of headline-like lines and dates (a long list of stories) above the body
+    def page(n: int) -> str:
+        teasers = "".join(f"Another story number {k} about the region\n\nMarch {k % 28 + 1}, 2021\n\n"
+                          for k in range(n))
+        return NAV + teasers + "Council expands bus network to northern suburbs\n\nBy Ana Costa\n\n" + BODY
+
+    small, big = page(50), page(3000)
+    start = time.perf_counter()
+    clean_dump(small)
+    t_small = time.perf_counter() - start
+    start = time.perf_counter()
+    got = clean_dump(big)
+    t_big = time.perf_counter() - start
+    assert got.title == "Council expands bus network to northern suburbs"
+    assert t_big < max(1.0, t_small * 60 * 3)
+
+
+def test_html_keeps_trafilatura_body_when_complete():
+    got = run("c7e39ac49fa1235f", ".html")
+    assert not any("text dump" in note for note in got.notes)
 
 
 @pytest.mark.parametrize("bad", [None, 42, b"bytes"])

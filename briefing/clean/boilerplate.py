@@ -9,6 +9,7 @@ hyphens, so one entry covers "Must-Reads", "MUST READS" and "Must reads:".
 
 from __future__ import annotations
 
+import bisect
 import re
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "promo_score",
     "end_strength",
     "is_social_counter",
+    "ends_in_ellipsis",
 ]
 
 # Characters stripped from both ends of a line before comparing it (str.strip:
@@ -61,7 +63,7 @@ popular now; popular; most popular; popular stories; popular posts; popular arti
 most read; most viewed; most shared; most commented; most watched;
 trending; trending now; trending stories; trending articles; whats trending;
 must reads; must read; editors picks; editor's picks; top picks; dont miss;
-do not miss; more on this story; more on this topic; around the web; from the web;
+do not miss; more on this story; more on this topic; around the web; from the web; explore further;
 from our partners; sponsored content; sponsored stories; promoted stories;
 paid content; partner content; about the author; about the writer; author bio;
 previous article; next article; previous post; next post; next story;
@@ -153,6 +155,8 @@ PHRASES = (
     "story continues below", "article continues below", "continue reading below",
     "comments are closed", "be the first to comment", "leave a reply", "your email address will not be published",
     "required fields are marked", "notify me of", "save my name, email",
+    "may be reproduced without", "without the written permission", "without prior written permission",
+    "without the express written", "is subject to copyright",
 )
 
 def _trie_pattern(words) -> str:
@@ -174,7 +178,16 @@ def _trie_pattern(words) -> str:
     return build(trie)
 
 
-_PHRASE_RE = re.compile(_trie_pattern(PHRASES))
+# A phrase starts a word: the search looks for a space or punctuation first (on " " +
+# the text), which Python's engine scans for quickly (a Latin-1 set: a bitmap), and tries
+# the phrases only there.
+_PHRASE_RE = re.compile("[ (\"'\\[\\]/|>\\-\u00a9.,;:](?:" + _trie_pattern(PHRASES) + ")")
+
+
+def _has_phrase(low: str) -> bool:
+    """A phrase of :data:`PHRASES` in *low* (lowercased, apostrophes folded), at a word start."""
+    return _PHRASE_RE.search(" " + low) is not None
+
 
 # "Comments0", "1FansLike", "299FollowersFollow", "44,976 Shares", "12 Comments"
 _SOCIAL = re.compile(
@@ -191,15 +204,21 @@ def _fold(text: str) -> str:
     return low.replace("\u2019", "'") if "\u2019" in low else low
 
 
+# what a social counter's normalised form starts with (a cheap test before _SOCIAL)
+_SOCIAL_STEMS = ("comment", "share", "like", "fan", "follower", "subscriber", "view", "read", "vote",
+                 "repl", "response", "reaction", "letture", "coment", "kommentar", "commentaire")
+_SOCIAL_HEADS = frozenset(stem[:3] for stem in _SOCIAL_STEMS)
+
+
 def is_social_counter(text: str) -> bool:
     """"Comments0", "12 Shares", "299FollowersFollow" and the like."""
     t = text.strip()
-    return len(t) <= 40 and bool(_SOCIAL.match(t))
+    return len(t) <= 40 and norm_line(t).startswith(_SOCIAL_STEMS) and bool(_SOCIAL.match(t))
 
 
 def has_boilerplate_phrase(text: str) -> bool:
     """True when *text* contains a boilerplate phrase ("All rights reserved")."""
-    return bool(_PHRASE_RE.search(_fold(text)))
+    return _has_phrase(_fold(text))
 
 
 def end_strength(text: str, norm: str | None = None) -> int:
@@ -208,18 +227,26 @@ def end_strength(text: str, norm: str | None = None) -> int:
     t = text.strip()
     if len(t) > 80:
         return 0
-    m = _BRACKET_LABEL.match(t) if t.startswith("[") else None
-    if m:  # "[WORLD] Latest Stories"
-        n = norm_line(m.group(2))
-    else:
-        n = norm_line(t) if norm is None else norm
-    if n.startswith(("our ", "the ", "more ", "read ")) and n.split(" ", 1)[1] in STRONG_END:
-        return 2
+    if t.startswith("["):
+        m = _BRACKET_LABEL.match(t)
+        if m:  # "[WORLD] Latest Stories"
+            return _strength(norm_line(m.group(2)))
+    return _strength(norm_line(t) if norm is None else norm)
+
+
+def _strength(n: str) -> int:
     if n in STRONG_END:
         return 2
     if n in MEDIUM_END:
         return 1
-    if n and len(n) <= 40:
+    sp = n.find(" ")
+    if (n if sp < 0 else n[:sp]) not in _LEAD_WORDS:
+        return 0  # none of the forms below starts so
+    if n.startswith(("our ", "the ", "more ", "read ")) and n.split(" ", 1)[1] in STRONG_END:
+        return 2
+    if n.count(" ") < 8 and _RELATED_HEAD.match(n):
+        return 2  # "Related coverage from Money:"
+    if len(n) <= 40:
         if n.startswith(("more from ", "more in ", "more stories", "more news", "latest from ",
                          "latest in ", "more on ", "related to ", "recommended ", "trending ",
                          "popular in ", "most popular", "other stories", "more articles",
@@ -251,6 +278,38 @@ _SOCIAL_WORDS = frozenset(
 _SECTION_NOUNS = frozenset("stories articles headlines posts news reads videos links picks".split())
 _SECTION_LEADS = frozenset("more other latest top popular related recommended trending featured "
                            "best great editors editor's our most recent similar".split())
+# first words of the section headings end_strength knows beyond its two sets
+_LEAD_WORDS = _SECTION_LEADS | frozenset(
+    "our the more read latest related recommended trending popular most other top overview about uber "
+    "\u00fcber sobre a \u00e0 share tweet pin email post send".split())
+# the first letters of the lines those two patterns match (a set lookup is cheaper than a regex)
+_READ_ALSO_HEADS = frozenset(("read", "also", "see ", "rela", "more", "legg", "leia", "veja", "lire", "lee ",
+                              "lea ", "mehr", "sieh", "lese"))
+_TAGS_HEADS = frozenset(("tag", "top", "key", "fil", "cat"))
+_TAGS_LABEL = re.compile(r"(?:tags|tagged|tagged with|topics|keywords|filed under|categories|category)\s*:")
+
+
+def _keyword_list(text: str) -> bool:
+    """A lowercase list of keywords: "stock car 2018, stock car brasil, stock car cascavel, ..."."""
+    if text.count(",") < 4 or text.rstrip()[-1:] in ".!?":
+        return False
+    for part in text.split(","):
+        words = part.split()
+        if not words or len(words) > 6 or not (words[0][0].islower() or words[0][0].isdigit()) \
+                or _FUNCTION_WORDS.intersection(words):
+            return False  # a phrase of a sentence, not a keyword
+    return True
+
+
+_FUNCTION_WORDS = frozenset("the a an and or of to in on for with is are was were be been has have had "
+                            "that this it said says".split())
+
+
+_RELATED_HEAD = re.compile(r"related (?:coverage|stories|articles|content|posts|links|reading|videos|news|topics|items)\b")
+# a line that points to another story: "(Leggi anche su: ...)", "Read more: ...", "See also ..."
+_READ_ALSO = re.compile(
+    r"^(?:read more|read also|also read|see also|related|more on this|leggi anche|leia tamb\u00e9m|veja tamb\u00e9m|"
+    r"lire aussi|lee tambi\u00e9n|lea tambi\u00e9n|mehr zum thema|siehe auch|lesen sie auch)\b(?:\s+\w+)?\s*:")
 _SHARE = re.compile(r"^(?:share|tweet|pin|email|post|send)(?: (?:this|it|the|article|story|post|page|link))*(?: (?:on|via|with|to|by)\b.*)?$")
 _BRACKET_LABEL = re.compile(r"^\[([^\]\n]{1,40})\]\s*(.{1,60})$")
 
@@ -279,50 +338,64 @@ _GLUED_SENTENCE = re.compile(
     r"For|But|As|If|With|From|Here|There|What|Who|How|Why)\s[A-Za-z0-9]"
     r"|[a-z][?!][A-Z][a-z]"  # "...for Spurs?Here are"
 )
-_GLUE_ANY = re.compile(r"[a-z0-9?!)\u00e0-\u00ff\u2019\u201d][A-Z]")  # cheap pre-check
+# cheap pre-check: a capital right after a small letter, a digit or closing punctuation
+_GLUE_ANY = re.compile(r"[A-Z](?<=[a-z0-9?!)\u00e0-\u00ff\u2019\u201d][A-Z])")
 _CAPWORD = re.compile(r"\w[\w'\u2019-]*")
 
 
 def _glued(text: str) -> bool:
     """A headline glued to its teaser: the text before the glue reads as a Title Case
     headline, or the text after it starts a new sentence."""
-    if not _GLUE_ANY.search(text, 0, 300):
-        return False
+    if text.count(" ", 0, 300) < 1 or not _GLUE_ANY.search(text, 0, 300):
+        return False  # a single word, or no capital after a small letter
     if _GLUED_SENTENCE.search(text, 0, 300):
         return True
     if len(text) > 400:
         return False
+    starts: list[int] | None = None
     for m in _GLUED.finditer(text, 0, 300):
-        head = text[: m.start() + 1]
-        words = _CAPWORD.findall(head)
-        if len(words) < 3 or head.count("(") > head.count(")"):
+        if starts is None:  # the words before each glue point: counted once, looked up by position
+            starts, caps = [], [0]
+            for w in _CAPWORD.finditer(text, 0, 300):
+                starts.append(w.start())
+                c = w.group(0)[0]
+                caps.append(caps[-1] + (c.isupper() or c.isdigit()))
+        end = m.start() + 1
+        k = bisect.bisect_left(starts, end)  # words of text[:end]
+        if k < 3 or text.count("(", 0, end) > text.count(")", 0, end):
             continue
-        caps = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
-        if caps >= 0.75 * len(words):
+        if caps[k] >= 0.75 * k:
             return True
     return False
 _PAREN_CREDIT = re.compile(
     r"\((?=[^()]{2,90}\)\s*\.?$)[^()]*?(?:photo|getty|/|images?\b|reuters|afp|\bap\b|"
-    r"file\b|courtesy|credit|pool|shutterstock|istock|epa\b|xinhua)[^()]*\)\s*\.?$",
+    r"file\b|courtesy|credit|pool|shutterstock|istock|epa\b|xinhua|\w\.(?:com|org|net|gov)\b)[^()]*\)\s*\.?$",
     re.IGNORECASE,
 )
 
 
-def is_teaser(text: str, words: int | None = None) -> bool:
+def ends_in_ellipsis(text: str) -> bool:
+    """"... the minister said…", "[…]", "Read more": a cut-off excerpt (or a lead-in to a quote)."""
+    return bool(_ELLIPSIS_END.search(text, max(0, len(text) - 30)))
+
+
+def is_teaser(text: str, words: int | None = None, ellipsis: bool = True) -> bool:
     """A teaser of another story, a photo caption with its credit, or link
-    texts run together: text that is on the page but not in the article."""
+    texts run together: text that is on the page but not in the article.
+    With *ellipsis* false, a cut-off ending alone does not make a teaser."""
     n = len(text.split()) if words is None else words
     if n >= 120:
         return False
-    if n >= 10 and _ELLIPSIS_END.search(text, max(0, len(text) - 30)):
+    if ellipsis and n >= 10 and _ELLIPSIS_END.search(text, max(0, len(text) - 30)):
         return True
-    if text.endswith((")", ").")) and _PAREN_CREDIT.search(text, max(0, len(text) - 120)):
+    if text[-1:] in ")." and text.endswith((")", ").")) and _PAREN_CREDIT.search(text, max(0, len(text) - 120)):
         return True
     return _glued(text)
 
 
+# (after a non-word character, on " " + the text: faster to scan for than \b)
 _PROMO = re.compile(
-    r"\b(?:newsletters?|subscribe|unsubscribe|sign(?:ing)? up|spam|inbox|"
+    r"\W(?:newsletters?|subscribe|unsubscribe|sign(?:ing)? up|spam|inbox|"
     r"registered trademarks?|this (?:web)?site|our (?:web)?site|personal data|privacy|"
     r"cookies|consent|terms (?:of|and)|forums?|news tip|follow us|"
     r"click(?:ing)? here|promo code|paywalls?|membership|members get|affiliate commission|"
@@ -337,7 +410,7 @@ def promo_score(text: str) -> int:
     registered trademark, personal data...): 2 or more marks a footer blurb."""
     if len(text) > 1500:
         text = text[:1500]
-    return len({m.group(0) for m in _PROMO.finditer(text.lower())})
+    return len({m.group(0)[1:] for m in _PROMO.finditer(" " + text.lower())})
 
 
 def is_boilerplate_line(text: str, norm: str | None = None) -> bool:
@@ -349,20 +422,31 @@ def is_boilerplate_line(text: str, norm: str | None = None) -> bool:
         return True
     n = norm_line(t) if norm is None else norm
     if not n:
-        # Only punctuation, digits or symbols ("|", "300", "━━━").
+        # Only punctuation, digits or symbols ("|", "300", "\u2501\u2501\u2501").
         return True
-    if n in LINE_VOCAB or (len(t) <= 80 and end_strength(t, n)):
+    if n in LINE_VOCAB:
         return True
-    if is_social_counter(t):
-        return True
-    if len(t) < 400 and has_boilerplate_phrase(t):
-        return True
-    if t.startswith(("©", "(c) ", "Copyright ", "COPYRIGHT ")) and len(t) < 300:
-        return True
-    if len(n) <= 120:
-        if len(n) <= 60 and _SHARE.match(n):
+    size = len(t)
+    if size <= 80:
+        if (end_strength(t, n) if t[0] == "[" else _strength(n)):
             return True
+        if size <= 40 and n[:3] in _SOCIAL_HEADS and _SOCIAL.match(t):
+            return True
+    if size < 300 and n[:4] in _READ_ALSO_HEADS and _READ_ALSO.match(n):
+        return True  # "(Read also: Another story)", "Leggi anche: ..."
+    if size < 800 and (n[:3] in _TAGS_HEADS and _TAGS_LABEL.match(n) or "," in t and _keyword_list(t)):
+        return True  # "Tags: ads, awareness, meth", "stock car 2018, stock car brasil, ..."
+    if size < 400:
+        low = t.lower()
+        if _has_phrase(low.replace("\u2019", "'") if "\u2019" in low else low):
+            return True
+        if size < 300 and t[0] in "\u00a9(Cc" and t.startswith(("\u00a9", "(c) ", "Copyright ", "COPYRIGHT ")):
+            return True
+    if len(n) <= 60 and _SHARE.match(n):
+        return True
+    if len(n) <= 120 and " " in n:
         words = n.split()
-        if 2 <= len(words) <= 14 and sum(1 for w in words if w in _SOCIAL_WORDS) * 2 >= len(words) + 1:
+        if len(words) <= 14 and not _SOCIAL_WORDS.isdisjoint(words) \
+                and sum(1 for w in words if w in _SOCIAL_WORDS) * 2 >= len(words) + 1:
             return True  # "Whatsapp Facebook Pint Baixar", "Email Twitter Facebook fb-messenger"
     return False

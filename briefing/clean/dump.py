@@ -4,23 +4,30 @@ Stages (each returns a value or None with a logged reason):
 
 1. ``split_lines``: normalise, unwrap, one :class:`Line` per non-blank line,
    classified GOOD (running text), SHORT (anything else) or BAD (boilerplate).
-2. ``find_body``: the body is the span of lines with the largest total weight
-   (GOOD lines weigh their words, SHORT and BAD lines cost, section markers
-   such as "You May Also Like" cost a lot), found in one linear pass.
-3. ``find_title`` / byline / date / section / caption around the body start.
-4. ``build_blocks``: keep running text, subheadings, lists and quotes inside
-   the span; drop boilerplate, captions, bylines and date stamps.
+2. ``_mark`` / ``_weights``: teasers, captions, comment headers, duplicates; the
+   weight of each line (GOOD lines weigh their words, short sentences a little,
+   SHORT and BAD lines cost, section markers such as "You May Also Like" cost a
+   lot unless the article text resumes right under them; an "About the author"
+   box does not count as inside the article).
+3. ``find_body``: the span of lines with the largest total weight, found in one
+   linear pass, without a tail of widgets (a sign-up box, a company blurb).
+4. ``title.find_title`` (:mod:`.title`), byline, date, section and caption around
+   the body start.
+5. ``build_blocks``: keep running text, subheadings, lists and quotes inside the
+   span; drop boilerplate, captions, bylines, date stamps and the links of boxes.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 
 from ..article import Extracted, NoArticleError
 from . import boilerplate as bp
 from . import markdown as md
 from . import meta
+from . import title as titles
 from .lines import BAD, GOOD, SHORT, Line, repeated, split_lines
 
 log = logging.getLogger(__name__)
@@ -36,9 +43,9 @@ W_MEDIUM_END = -30.0
 W_INLINE_BOX = -15.0
 INLINE_BOX_LINES = 7  # a "Related" box inside the body holds at most this many lines
 ANCHOR_BONUS = 15.0
-TITLE_WINDOW = 60  # lines before the body searched for the headline
+TAIL_MAX_WEIGHT = 30.0  # a widget tail cut off the body weighs less than this
+TITLE_WINDOW = titles.WINDOW  # lines before the body searched for the headline
 
-_TITLE_SPLIT = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|\u00bb|\u00b7|:)\s+")
 _SITE_FROM_COPYRIGHT = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-\u2013]\s*\d{4})?)?\s*,?\s*"
     r"(?P<name>[A-Z][\w&.'\u2019 -]{1,50}?)\s*(?:[.,|;]|\s+(?:unless|all|inc|llc|ltd)\b|$)",
@@ -48,10 +55,14 @@ _SITE_FROM_COPYRIGHT = re.compile(
 
 _COMMENT_END = ("said:", "says:", "wrote:", "said", "says", "replied:", "dice:", "disse:", "sagt:", "a dit :")
 _COUNT_HEADER = re.compile(r"^\d[\d,]*\s+(?:comments?|responses?|replies|thoughts|reactions)\b", re.IGNORECASE)
+# "10 thoughts on “Headline”", "One response to “Headline”": a comment thread's heading
+_THREAD_HEADER = re.compile(r"^(?:\d[\d,]*|one|two|three)\s+(?:comments?|responses?|replies|thoughts|reactions)\s+(?:on|to)\s",
+                            re.IGNORECASE)
 
 
-def _mark(lines: list[Line]) -> None:
-    """Flag teasers, captions, duplicates and comment headers."""
+def _mark(lines: list[Line]) -> Counter:
+    """Flag teasers, captions, duplicates and comment headers; return how often each
+    normalised line occurs."""
     counts = repeated(lines)
     for ln in lines:
         t = ln.text
@@ -59,17 +70,38 @@ def _mark(lines: list[Line]) -> None:
             ln.dup = True
         if ln.kind == BAD:
             continue
-        if ln.words <= 25 and t.rstrip().lower().endswith(_COMMENT_END) and meta.parse_date(t):
+        if ln.words <= 25 and t[-1] in ":dsDS" and t[-10:].lower().endswith(_COMMENT_END) \
+                and meta.parse_date(t):
             ln.comment = True
             ln.kind = BAD
             continue
-        if _COUNT_HEADER.match(t) and ln.words <= 12:
+        if t[0].isdigit() and (ln.words <= 12 and _COUNT_HEADER.match(t) or ln.words <= 60 and _THREAD_HEADER.match(t)) \
+                or t[:3].lower() in ("one", "two", "thr") and ln.words <= 60 and _THREAD_HEADER.match(t):
             ln.comment = True
             ln.kind = BAD
             continue
         if bp.is_teaser(t, ln.words):
             ln.teaser = True
+    _ellipsis_in_text(lines)
     _mark_repeated_units(lines, counts)
+    return counts
+
+
+def _ellipsis_in_text(lines: list[Line]) -> None:
+    """A paragraph that ends in "…" between paragraphs leads into a quote: not a teaser."""
+    n = len(lines)
+
+    def paragraph(k: int) -> bool:
+        lk = lines[k]
+        return lk.kind == GOOD and not lk.teaser and lk.words >= 12 and not bp.ends_in_ellipsis(lk.text)
+
+    keep = [i for i, ln in enumerate(lines)
+            if ln.teaser and ln.kind == GOOD and bp.ends_in_ellipsis(ln.text)
+            and not bp.is_teaser(ln.text, ln.words, ellipsis=False)
+            and any(paragraph(k) for k in range(max(0, i - 2), i))
+            and any(paragraph(k) for k in range(i + 1, min(n, i + 3)))]
+    for i in keep:
+        lines[i].teaser = False
 
 
 def _mark_repeated_units(lines: list[Line], counts) -> None:
@@ -115,12 +147,15 @@ def _weights(lines: list[Line]) -> None:
         elif ln.kind == BAD:
             strength = 2 if ln.comment else ln.strength()
             ln.weight = (W_BAD, W_MEDIUM_END, W_END_MARKER)[strength]
-            if strength and not ln.comment and _text_resumes(lines, ln.idx):
+            if strength and not ln.comment and _text_resumes(lines, ln.idx) \
+                    and not (strength == 2 and _bio_box(lines, ln.idx)):
                 ln.weight = W_INLINE_BOX  # a "Related" box inside the article
         elif ln.teaser:
             ln.weight = W_BAD
         elif ln.bullet:
             ln.weight = W_SHORT_BULLET
+        elif ln.sent_end and ln.words >= 6 and not ln.text.endswith(":"):
+            ln.weight = min(0.25 * ln.words, 5.0)  # a short sentence, a line of results
         elif ln.sent_end and ln.words >= 4:
             ln.weight = 0.5
         else:
@@ -133,11 +168,27 @@ def _text_resumes(lines: list[Line], i: int) -> bool:
     """Running text follows within a few lines (the marker heads a box inside the body)."""
     for j in range(i + 1, min(len(lines), i + 1 + INLINE_BOX_LINES)):
         ln = lines[j]
-        if ln.kind == GOOD and not ln.teaser and not ln.bullet and not ln.cont:
-            return True
+        if ln.kind == GOOD and not ln.teaser and not ln.bullet and not ln.cont \
+                and (ln.blank_before or lines[j - 1].kind != SHORT):
+            return True  # a paragraph (not the last item of the box's list of links)
         if ln.kind == BAD and ln.strength() or _is_anchor(ln):
             return False
     return False
+
+
+_ABOUT = ("about ", "uber ", "\u00fcber ", "sobre ", "a propos ", "\u00e0 propos ", "author", "autor")
+
+
+def _bio_box(lines: list[Line], i: int) -> bool:
+    """"About the author", "About Acme": a heading over a blurb of a paragraph or two,
+    after which the article does not go on."""
+    if not lines[i].norm.startswith(_ABOUT):
+        return False
+    goods = 0
+    for j in range(i + 1, min(len(lines), i + 1 + 2 * INLINE_BOX_LINES)):
+        if lines[j].kind == GOOD and not lines[j].teaser:
+            goods += 1
+    return goods <= 2
 
 
 def _is_anchor(ln: Line) -> bool:
@@ -156,8 +207,9 @@ def _anchor_bonus(lines: list[Line]) -> None:
     for i, ln in enumerate(lines):
         if ln.kind == GOOD and not ln.teaser:
             goods += 1
-        elif ln.kind == BAD and goods >= 2 and ln.strength() == 2:
-            ended = True
+        elif ln.kind == BAD and goods >= 2 and ln.strength() == 2 and not ln.bullet \
+                and (ln.blank_before or ln.blank_after):
+            ended = True  # a section heading (not an entry of a menu)
         if not _is_anchor(ln):
             continue
         for j in range(i + 1, min(len(lines), i + 8)):
@@ -188,6 +240,7 @@ def _anchor_follows(lines: list[Line], j: int) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+_SENT_END = re.compile(r"[.!?\u2026]['\"\u201d\u2019)]*$")
 _CONTENTISH = re.compile(r"\d|[:;] | [-\u2013\u2014]+ ")
 
 
@@ -233,14 +286,17 @@ def _content_lists(lines: list[Line]) -> None:
             if (intro or prev) is not None:
                 colon = (intro or prev).text.endswith(":") and (intro or prev).kind != BAD
                 attached = attached or colon
-            if not attached and sum(1 for r in run if _DIGIT.search(r.text)) >= 0.7 * len(run):
+            if not attached and any(_is_anchor(lines[k]) for k in range(max(0, i - 7), i)):
                 # a list right under the headline's byline or date (a calendar, a schedule)
-                attached = any(_is_anchor(lines[k]) for k in range(max(0, i - 7), i))
+                attached = sum(1 for r in run if _DIGIT.search(r.text)) >= 0.7 * len(run)
+            if not attached:
+                i = j + 1
+                continue
             items = [r for r in run if not r.cont]
             contentish = sum(1 for r in items if not _headline_like(r) and (
                 _CONTENTISH.search(r.text) or r.sent_end or (r.words >= 6 and r.cap_ratio < 0.4)))
             navlike = sum(1 for r in items if r.words <= 3 and not _CONTENTISH.search(r.text))
-            if attached and items and (colon or contentish >= 0.5 * len(items)) and navlike <= 0.3 * len(items) \
+            if items and (colon or contentish >= 0.5 * len(items)) and navlike <= 0.3 * len(items) \
                     and not any(r.teaser for r in items) and sum(r.dup for r in items) <= 0.2 * len(items):
                 for r in run:
                     r.listed = True
@@ -250,127 +306,76 @@ def _content_lists(lines: list[Line]) -> None:
         i = j + 1
 
 
-def find_body(lines: list[Line]) -> tuple[int, int] | None:
-    """Indices (first, last) of the heaviest span of lines (Kadane)."""
+def _heaviest(lines: list[Line], lo: int, hi: int) -> tuple[float, tuple[int, int] | None]:
+    """The heaviest span of lines[lo:hi] and its weight (Kadane)."""
     best, best_span = 0.0, None
-    cur, start = 0.0, 0
-    for i, ln in enumerate(lines):
+    cur, start = 0.0, lo
+    for i in range(lo, hi):
         if cur <= 0:
             cur, start = 0.0, i
-        cur += ln.weight
+        cur += lines[i].weight
         if cur > best:
             best, best_span = cur, (start, i)
+    return best, best_span
+
+
+def find_body(lines: list[Line]) -> tuple[int, int] | None:
+    """Indices (first, last) of the heaviest span of lines."""
+    best, best_span = _heaviest(lines, 0, len(lines))
     if best_span is None or best < 12:
         log.info("no body: heaviest span weighs %.1f", best)
         return None
-    return best_span
+    return best_span[0], _trim_tail(lines, *best_span)
+
+
+def _trim_tail(lines: list[Line], first: int, last: int) -> int:
+    """The span's last line, without a tail that is mostly widgets: a light stretch
+    (a sign-up box, an "about the company" blurb, a list of links) with boilerplate
+    in it and more short lines than paragraphs."""
+    weight = 0.0
+    good = other = bad = 0
+    cut = last
+    for c in range(last, first, -1):
+        ln = lines[c]
+        weight += ln.weight
+        if ln.kind == GOOD and ln.weight > 0:
+            good += 1
+        else:
+            other += 1
+            bad += ln.kind == BAD or ln.kind == GOOD  # a button, a sign-up blurb
+        if weight >= TAIL_MAX_WEIGHT:
+            break
+        if bad and other >= 2 * good + 2 and lines[c - 1].kind == GOOD:
+            cut = c - 1
+    return cut
 
 
 # --- title, byline, date, section -------------------------------------------
 
-def _tokens(text: str) -> set[str]:
-    return {w.lower().strip(".,:;!?\"'\u2019\u201c\u201d()") for w in text.split() if len(w) > 3}
-
-
-def _is_title_candidate(ln: Line) -> bool:
-    if ln.kind == BAD or ln.bullet and ln.words < 4:
-        return False
-    if not 2 <= ln.words <= 30 or ln.chars > 250:
-        return False
-    if ln.is_date() or ln.byline():
-        return False
-    if bp.is_social_counter(ln.text):
-        return False
-    low = ln.text.lower()
-    if "http" in low or "www." in low or "[" in ln.text or ln.teaser:
-        return False  # a link, an image placeholder, a teaser
-    return True
-
-
-def find_title(lines: list[Line], start: int, exclude: set[int] = frozenset()) -> int | None:
-    """Index of the headline line, searched just before (and at) the body start."""
-    lead = _tokens(" ".join(ln.text for ln in lines[start:start + 3]))
-    counts = repeated(lines)
-    best, best_i = 0.0, None
-    lo = max(0, start - TITLE_WINDOW)
-    for i in range(lo, min(len(lines), start + 2)):
-        ln = lines[i]
-        if i in exclude or not _is_title_candidate(ln):
-            continue
-        if i >= start and ln.kind == GOOD and ln.text.endswith("."):
-            continue
-        score = 1.0
-        if 4 <= ln.words <= 22:
-            score += 2.0
-        elif ln.words < 3:
-            score -= 2.0
-        if ln.text.endswith(".") and not ln.text.endswith("..."):
-            score -= 1.5
-        # a byline or a date just below
-        for j in range(i + 1, min(len(lines), i + 6)):
-            t = lines[j].text
-            if lines[j].byline() or lines[j].is_date():
-                score += 2.5
-                break
-        # words shared with the lead paragraph
-        tw = _tokens(ln.text)
-        if tw and lead:
-            score += 4.0 * len(tw & lead) / len(tw)
-        # a nav entry sits in a run of short lines with no blank around it
-        if not ln.blank_before and not ln.blank_after and i > 0 and i + 1 < len(lines):
-            prev, nxt = lines[i - 1], lines[i + 1]
-            if prev.kind != GOOD and nxt.kind != GOOD and prev.words <= 4 and nxt.words <= 4:
-                score -= 2.0
-        if ln.bullet:
-            score -= 2.0
-        # a dek (standfirst) sits right under the headline
-        for j in (i - 1, i - 2):
-            if j >= lo and j not in exclude and _is_title_candidate(lines[j]) and lines[j].words >= 4 \
-                    and not lines[j].sent_end:
-                score -= 1.5
-                break
-            if j >= 0 and (lines[j].kind == GOOD or lines[j].kind == BAD):
-                break
-        if counts.get(ln.norm, 0) > 2:
-            score -= 1.0
-        score -= 0.04 * abs(start - i)
-        if score > best:
-            best, best_i = score, i
-    if best_i is None:
-        log.info("no title line before line %d", start)
-    return best_i
-
-
-def _strip_site_suffix(title: str, lines: list[Line]) -> tuple[str, str | None]:
-    """"Headline | Site" -> ("Headline", "Site") when the bare headline is on the page."""
-    parts = _TITLE_SPLIT.split(title)
-    if len(parts) < 2:
-        return title, None
-    head = title[: title.rfind(parts[-1])].rstrip(" |-\u2013\u2014:\u00bb\u00b7")
-    site = parts[-1].strip()
-    norm_head = bp.norm_line(head)
-    if norm_head and any(ln.norm == norm_head for ln in lines):
-        return head, site
-    return title, None
-
-
-def _author_from(lines: list[Line], i: int, counts) -> str | None:
-    """Byline at line *i*: "By X", "X, Reuters", or a bare name line."""
-    t = lines[i].text
-    if lines[i].kind == BAD:
+def _author_from(lines: list[Line], i: int, counts, bare: bool = True) -> str | None:
+    """Byline at line *i*: "By X", "X, Reuters", "By" over a name line, or (when *bare*)
+    a name line alone."""
+    ln = lines[i]
+    if ln.kind == BAD:
+        if ln.norm == "by" and i + 1 < len(lines) and meta.looks_like_name(lines[i + 1].text):
+            return lines[i + 1].text.strip()  # "By" / "Ryan Reed"
         return None
-    name = lines[i].byline()
-    if name:
+    name = ln.byline()
+    if name or not bare:
         return name
+    t = ln.text
     toks = t.split()
-    if 2 <= len(toks) <= 6 and lines[i].kind != GOOD and not meta.parse_date(t):
+    if 2 <= len(toks) <= 6 and ln.kind != GOOD and not meta.parse_date(t):
         # "Daniel Kim Views": the longest leading name that stands alone elsewhere
         for k in range(len(toks), 1, -1):
             cand = " ".join(toks[:k])
-            if meta.looks_like_name(cand) and (k == len(toks) or counts.get(bp.norm_line(cand), 0) >= 1):
-                if k == len(toks) and not _name_confirmed(cand, lines, i):
-                    continue
-                return cand
+            if not meta.looks_like_name(cand):
+                continue
+            norm = bp.norm_line(cand)
+            alone = counts.get(norm, 0) - (norm == ln.norm)  # other lines that hold just the name
+            if k < len(toks) and alone < 1 or k == len(toks) and not _name_confirmed(cand, lines, i):
+                continue
+            return cand
     return None
 
 
@@ -405,10 +410,12 @@ def _caption_lines(lines: list[Line], lo: int, hi: int) -> dict[int, tuple[str, 
     found: dict[int, tuple[str, str | None]] = {}
     for i in range(lo, hi):
         ln = lines[i]
+        if ln.words < 3 or ln.words > 80:
+            continue
         t = ln.text
-        low = t.lower()
+        low = t[:20].lower()
         labelled = low.startswith(_CAPTION_LABELS)
-        if ln.words < 3 or ln.words > 80 or (ln.kind == BAD and not labelled) or ln.is_date() or ln.byline():
+        if ln.kind == BAD and not labelled or ln.is_date() or ln.byline():
             continue
         dup = False
         for j in (i - 1, i + 1, i - 2, i + 2):
@@ -431,11 +438,13 @@ def _caption_lines(lines: list[Line], lo: int, hi: int) -> dict[int, tuple[str, 
         near_photo = False
         for j in (i - 1, i + 1):
             if lo <= j < hi:
-                lj = lines[j].text.lower()
+                lj = lines[j].text[:20].lower()
                 if lj.startswith(("image copyright", "photo:", "enlarge", "image ", "credit", "photo credit")) or lines[j].text in ("AP", "AFP", "Reuters", "Getty Images"):
                     near_photo = True
-        if (ln.kind != GOOD or near_photo or not ln.blank_before) and _maybe_credit(t, low):
+        if (ln.kind != GOOD or near_photo or not ln.blank_before) and _maybe_credit(t, t.lower()):
             cap, credit = meta.split_caption(t)
+            if credit and not near_photo and len(cap.split()) < 10 and not _SENT_END.search(cap):
+                continue  # "Dare to Play 3 / October pack", "Headline | Site": a title, not a caption
             if credit and (ln.kind != GOOD or near_photo) and not ln.sent_end or (credit and near_photo):
                 found[i] = (cap, credit)
     return found
@@ -471,6 +480,13 @@ def build_blocks(lines: list[Line], first: int, last: int, skip: set[int]) -> li
     i = first
     while i <= last:
         ln = lines[i]
+        if ln.kind == BAD and ln.strength() == 2 and not ln.comment:
+            # a "Related"/"Explore further" box inside the body: its links go with it
+            i += 1
+            while i <= last and (lines[i].kind != GOOD or lines[i].cont or lines[i].bullet) \
+                    and not lines[i].listed:
+                i += 1
+            continue
         if dropped(i):
             i += 1
             continue
@@ -508,17 +524,22 @@ def build_blocks(lines: list[Line], first: int, last: int, skip: set[int]) -> li
                 blocks.append(md.paragraph(ln.text))
         else:
             nxt, prv = near(i, 1), near(i, -1)
-            if _heading_like(ln) and nxt is not None and (nxt.kind == GOOD or nxt.listed) \
-                    and (prv is None or prv.kind == GOOD or prv.listed or ln.blank_before):
+            if _heading_like(ln) and nxt is not None and (_texty(nxt) or nxt.listed) \
+                    and (prv is None or _texty(prv) or prv.listed or ln.blank_before):
                 if ln.text.endswith(":") and ln.words > 6:
                     blocks.append(md.paragraph(ln.text))
                 else:
                     blocks.append(md.heading(ln.text))
             elif ln.sent_end and ln.words >= 3:
-                if (prv is not None and prv.kind == GOOD) or (nxt is not None and nxt.kind == GOOD):
+                if ln.weight > 1 or (prv is not None and _texty(prv)) or (nxt is not None and _texty(nxt)):
                     blocks.append(md.paragraph(ln.text))
         i += 1
     return blocks
+
+
+def _texty(ln: Line) -> bool:
+    """Running text, or a short sentence that weighs as text (a line of results)."""
+    return ln.kind == GOOD or ln.kind == SHORT and ln.weight > 1 and ln.sent_end
 
 
 def _content_list(run: list[Line], prev: Line | None, nxt: Line | None) -> bool:
@@ -547,7 +568,7 @@ def clean_dump(text: str, *, name: str | None = None) -> Extracted:
     lines = split_lines(text)
     if not lines:
         raise NoArticleError(f"{label}: the page is empty")
-    _mark(lines)
+    counts = _mark(lines)
     _weights(lines)
     span = find_body(lines)
     if span is None:
@@ -558,21 +579,28 @@ def clean_dump(text: str, *, name: str | None = None) -> Extracted:
     if words < 25 or _is_error_page(lines, first, last):
         raise NoArticleError(f"{label}: no article ({words} words of running text)")
 
-    counts = repeated(lines)
     caps = _caption_lines(lines, max(0, first - TITLE_WINDOW), last + 1)
-    ti = find_title(lines, first, set(caps))
+    ti = titles.find_title(lines, first, last, set(caps))
     title = lines[ti].text if ti is not None else ""
     site_name = None
-    if title:
-        title, site_name = _strip_site_suffix(title, lines)
+    top = titles.page_title_line(lines)
+    if top is not None and (not title or title == top[1]):
+        # the page's <title> line ("Headline | Site") at the top of the dump
+        title, site_name = top[0], top[1][len(top[0]):].strip(" |-\u2013\u2014:\u00bb\u00b7") or None
+    elif title:
+        title, site_name = titles.strip_site_suffix(title, lines)
     skip: set[int] = set()
     if ti is not None and ti >= first:
         skip.add(ti)
-        # the headline may repeat right after itself
     if ti is not None:
-        for j in range(ti + 1, min(len(lines), ti + 3)):
-            if lines[j].norm == lines[ti].norm:
+        # the headline again inside the body is a photo's alt text; the indented
+        # line under it is the photo's caption
+        norm = lines[ti].norm
+        for j in range(ti + 1, last + 1):
+            if lines[j].norm == norm:
                 skip.add(j)
+                if j + 1 <= last and lines[j + 1].cont:
+                    skip.add(j + 1)
 
     author, date = _byline_and_date(lines, ti, first, last, counts, skip)
 
@@ -622,24 +650,34 @@ def clean_dump(text: str, *, name: str | None = None) -> Extracted:
 
 def _byline_and_date(lines: list[Line], ti: int | None, first: int, last: int, counts,
                      skip: set[int]) -> tuple[str | None, object]:
-    """Author and date from the lines just below the title (or just above the body);
-    the lines used that sit inside the body are added to *skip*."""
+    """Author and date from the lines just below the title (or just above the body),
+    else just above the title; the lines used that sit inside the body are added to *skip*.
+    An explicit byline ("By Jane Doe") wins over a bare name line."""
     author = date = None
     top = ti if ti is not None else max(0, first - 8)
-    for j in range(top + 1, min(len(lines), max(first + 1, top + 10))):
-        ln = lines[j]
-        if author is None and ln.kind != GOOD:
-            name = _author_from(lines, j, counts)
+    below = range(top + 1, min(len(lines), max(first + 1, top + 10)))
+    above = range(top - 1, max(-1, top - 5), -1) if ti is not None else range(0)
+    for rows, bare in ((below, False), (below, True), (above, False), (above, True)):
+        for j in rows:
+            if lines[j].kind == GOOD:
+                continue
+            name = _author_from(lines, j, counts, bare)
             if name:
                 author = name
                 if j >= first:
                     skip.add(j)
-        if date is None and ln.words <= 25:
+                break
+        if author is not None:
+            break
+    for j in below:
+        ln = lines[j]
+        if ln.words <= 25:
             found = meta.parse_date(ln.text)
             if found is not None:
                 date = found
                 if j >= first and ln.is_date():
                     skip.add(j)
+                break
     if date is None:
         for j in range(max(0, first - 10), min(len(lines), last + 1)):
             if lines[j].kind != GOOD and lines[j].is_date():
@@ -693,7 +731,7 @@ def _find_section(lines: list[Line], ti: int | None, first: int) -> str | None:
                 return ln.text.strip(" :|")
             break
     for ln in lines:
-        lab = bp.bracket_label(ln.text)
+        lab = bp.bracket_label(ln.text) if ln.text.startswith("[") else None
         if lab:
             return lab
     return None

@@ -12,6 +12,10 @@ Stages (each returns a value or None with a logged reason):
    "Related"/"Comments" section marker unless the article text resumes.
 4. ``_blocks``: Markdown blocks (paragraphs, ``- `` lists, ``> `` quotes,
    ``## `` subheadings).
+5. ``_whole_article``: a body shorter than :data:`CHECK_WORDS` is compared with the
+   dump cleaner's body of the page rendered as text (:mod:`.render`); when that holds
+   all of trafilatura's text and much more, trafilatura kept only one of the
+   containers the article is split over, and the dump's blocks are used.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import html as htmllib
 import logging
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..article import Extracted, NoArticleError
@@ -37,10 +42,14 @@ MIN_WORDS = 40  # fewer words of body text: no article
 RETRY_WORDS = 80  # fewer words of running text: retry with trafilatura's fallback extractors
 MAX_HTML = 8_000_000  # larger input is cut before parsing
 INLINE_BOX = 7  # a "Related" box inside the body: text resumes within this many entries
+CHECK_WORDS = 1200  # a shorter body is compared with the dump cleaner's body of the page
+WHOLE_RATIO = 1.8  # ... which replaces it when it is this many times longer
+WHOLE_CONTAINS = 0.85  # ... and holds this share of its words
 _TITLE_SPLIT = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|\u00bb|\u00b7)\s+")
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.{1,1500}?)</figcaption>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _SPACES = re.compile(r"\s+")
+_WORD_TOKEN = re.compile(r"\w+")
 
 
 @dataclass(slots=True)
@@ -215,8 +224,9 @@ def _caption(html: str) -> tuple[str | None, str | None]:
 def _strip_site(title: str, site: str | None) -> str:
     parts = _TITLE_SPLIT.split(title)
     if len(parts) >= 2 and site:
-        last = bp.norm_line(parts[-1])
-        if last and (last in bp.norm_line(site) or bp.norm_line(site) in last):
+        last, name = bp.norm_line(parts[-1]), bp.norm_line(site)
+        # "Headline | Site", "Headline - Site.com"; not "Take C.A.R.E. - Site at DMEXCO 2018"
+        if last and name and (last in name or name in last and len(last) <= len(name) + 6):
             return title[: title.rfind(parts[-1])].rstrip(" |-\u2013\u2014:\u00bb\u00b7")
     return title
 
@@ -267,6 +277,10 @@ def clean_html(html: str, *, name: str | None = None, url: str | None = None) ->
     if _looks_like_error(title, kept):
         raise NoArticleError(f"{label}: an error page ({title[:60]!r})")
     blocks = _blocks(kept)
+    whole = _whole_article(html, kept, label) if total < CHECK_WORDS else None
+    if whole is not None:
+        blocks = whole
+        notes.append("body: the page's text dump (trafilatura kept only part of the article)")
     site = _nfc(doc.sitename).strip() or None
     if headline and len(headline.split()) >= 2:
         title = headline  # the headline shown on the page
@@ -299,6 +313,33 @@ def clean_html(html: str, *, name: str | None = None, url: str | None = None) ->
         email=email,
         notes=notes,
     )
+
+
+def _whole_article(html: str, kept: list[Entry], label: str) -> list[str] | None:
+    """The blocks of the dump cleaner on the page rendered as text, when they hold all of
+    trafilatura's text and much more of it (an article split over several containers,
+    of which trafilatura kept one); else None."""
+    from lxml import html as lxml_html
+    from lxml.etree import LxmlError
+
+    from .dump import clean_dump
+    from .render import html_to_text
+
+    try:
+        text = html_to_text(lxml_html.document_fromstring(html))
+        got = clean_dump(text, name=label)
+    except (LxmlError, ValueError, NoArticleError) as exc:
+        log.debug("%s: no text dump to compare with (%s)", label, exc)
+        return None
+    ours = Counter(_WORD_TOKEN.findall(" ".join(e.text for e in kept).lower()))
+    theirs = Counter(_WORD_TOKEN.findall(got.body.lower()))
+    n_ours, n_theirs = sum(ours.values()), sum(theirs.values())
+    if not n_ours or n_theirs < WHOLE_RATIO * n_ours:
+        return None
+    if sum((ours & theirs).values()) < WHOLE_CONTAINS * n_ours:
+        return None
+    log.info("%s: trafilatura kept %d words, the page's text holds %d", label, n_ours, n_theirs)
+    return got.blocks
 
 
 _ERROR_TITLE = re.compile(r"\b(?:404|not found|page not found|error|forbidden|access denied)\b", re.IGNORECASE)

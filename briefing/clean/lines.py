@@ -26,17 +26,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff
 _BULLETS = "\u2022\u25e6\u25a1\u25aa\u25ab\u25cf\u25cb\u25a0\u2023\u2043\u00b7\u2606\u2605\u25c6\u25c7\u25b8\u25ba\u25b9\u2192"
 _BULLET_STARTS = frozenset(_BULLETS + "*+-")
 _BULLET = re.compile(r"^(?P<ind>[ \t]*)(?P<b>[" + _BULLETS + r"*+\-]|\d{1,3}[.)])[ \t]+(?=\S)")
-_BULLET_ONLY = re.compile(r"^[ \t]*[" + _BULLETS + r"*+\-][ \t]*$")
 _IMG_ALT = re.compile(r"^(?:\[[^\]\n]{0,80}\]\s*)+$")  # w3m image placeholders "[p07b8nx5]"
 _IMG_LEAD = re.compile(r"^(?:\[[^\]\s]{1,80}\]\s*)+(?=\S)")
 _FORM = re.compile(r"\[[ _]{2,}\]")  # w3m empty form field
 _SENT_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]['\"\u201d\u2019\u00bb)\]]*$")
 _CONTACT = re.compile(r"\b(?:tel|telephone|phone|fax|call us|contact(?:ed)?|customer service|e-?mail)\b", re.IGNORECASE)
-_PHONE = re.compile(r"(?:\+?\d[\d\s().-]{6,}\d)")
+_PHONE = re.compile(r"(?:\+?[0-9][0-9\s().-]{6,}[0-9])")
 _RULE_CHARS = "".join(chr(c) for c in range(0x2500, 0x2580)) + "\u2014_=~"
 _MULTISPACE = re.compile(r" {3,}")
 _INNER_STOP = re.compile(r"[.!?\u2026]['\"\u201d\u2019)]?\s+['\"\u201c\u2018(]?[A-Z\u00c0-\u00de0-9]")
-_INITIALS = re.compile(r"(?:^|(?<=\s))[(\"'\u201c\u2018\[\u00bf\u00a1]?([^\W\d_])")
+_INITIALS = re.compile(r" [(\"'\u201c\u2018\[\u00bf\u00a1]?([^\W\d_])")  # on " " + text
+_HAS_DIGIT = re.compile(r"[0-9]").search  # ASCII: the engine scans a bitmap, not categories
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
@@ -63,19 +63,23 @@ class Line:
     _date: int = -1  # caches: -1 = not computed yet
     _by: object = 0
     _strength: int = -1
+    meta_: int = -1  # title.py: a byline/date line (cached)
+    cand_: int = -1  # title.py: could be the headline (cached)
 
     @property
     def cap_ratio(self) -> float:
         """Share of words that start with a capital letter (Title Case lines: near 1)."""
         if self._caps < 0:
-            initials = _INITIALS.findall(self.text)  # "(Reuters" -> "R"
+            # "(Reuters" -> "R"; a paragraph's first 300 characters tell enough
+            initials = _INITIALS.findall(" " + self.text[:300])
             self._caps = sum(map(str.isupper, initials)) / len(initials) if initials else 0.0
         return self._caps
 
     def is_date(self) -> bool:
         """The line is only a date/time stamp."""
         if self._date < 0:
-            self._date = int(self.words <= 24 and meta.is_date_line(self.text))
+            self._date = int(self.words <= 24 and _HAS_DIGIT(self.text) is not None
+                             and meta.is_date_line(self.text))
         return bool(self._date)
 
     def byline(self) -> str | None:
@@ -141,26 +145,34 @@ def _unwrap(raw: list[str]) -> list[str]:
 
 def features(line: Line) -> None:
     t = line.text
-    words = t.split()
-    line.words = len(words)
-    line.sent_end = bool(_SENT_END.search(t, max(0, len(t) - 8))) or t.endswith(":")
-
+    # words: a long line is counted by its spaces (split() would copy every word); runs of
+    # three spaces or more were cut to two, so each "  " stands for one extra space
+    line.words = len(t.split()) if len(t) < 200 else t.count(" ") - t.count("  ") + 1
+    line.sent_end = t[-1] == ":" or bool(_SENT_END.search(t, max(0, len(t) - 8)))
     line.norm = bp.norm_line(t)
+
+
+def _contact_word(text: str) -> bool:
+    """A cheap test before _PHONE and _CONTACT: a letter sequence every contact word holds."""
+    low = text.lower()
+    return "tel" in low or "phone" in low or "fax" in low or "call" in low or "contact" in low \
+        or "service" in low or "mail" in low
 
 
 def classify(line: Line) -> None:
     t = line.text
     n = line.words
-    if bp.is_boilerplate_line(t, line.norm) or _URL.match(t) or ("@" in t and meta.is_email_line(t)):
+    if bp.is_boilerplate_line(t, line.norm) or n == 1 and _URL.match(t) or ("@" in t and meta.is_email_line(t)):
         line.kind = BAD
         return
-    if n < 200 and _PHONE.search(t) and _CONTACT.search(t) and len(_PHONE.findall(t)) >= (1 if n < 60 else 2):
+    if n < 60 and _contact_word(t) and _PHONE.search(t) and _CONTACT.search(t):
         line.kind = BAD
         return
-    if n >= 8 and line.chars >= 40 and not (n <= 12 and line.is_date()):
-        prose = line.cap_ratio < 0.6 or (n >= 25 and line.cap_ratio < 0.75)
-        punct = line.sent_end or sum(t.count(c) for c in ",.;:!?") * 25 >= n
-        if prose and punct and (line.sent_end or (n >= 20 and _INNER_STOP.search(t))):
+    if n >= 8 and line.chars >= 40 and (line.sent_end or n >= 20) and not (n <= 12 and line.is_date()) \
+            and t.count(" | ") < 2:
+        caps = line.cap_ratio
+        prose = caps < 0.6 or (n >= 25 and caps < 0.75)
+        if prose and (line.sent_end or (sum(t.count(c) for c in ",.;:!?") * 25 >= n and _INNER_STOP.search(t))):
             line.kind = GOOD
             return
     line.kind = SHORT
@@ -172,17 +184,18 @@ def split_lines(text: str) -> list[Line]:
     raw = text.split("\n")
     raw = _unwrap(raw)
     out: list[Line] = []
+    seen: dict[str, Line] = {}
     blank = True
     for s in raw:
         if "[" in s:
             s = _FORM.sub(" ", s)
-        st = s.rstrip()
-        core = st.strip()
-        if not core or (len(core) == 1 and _BULLET_ONLY.match(st)):
+        core = s.strip()
+        if not core or (len(core) == 1 and core in _BULLET_STARTS):
             blank = True
             if out:
                 out[-1].blank_after = True
             continue
+        st = s.rstrip()
         body = st.lstrip(" ")
         if core[0] == "[" and _IMG_ALT.match(core):
             continue
@@ -195,21 +208,28 @@ def split_lines(text: str) -> list[Line]:
             ordered = m.group("b")[0].isdigit()
             body = st[m.end():]
             indent = len(m.group("ind"))
-        body = body.replace("\t", "  ").strip()
+        if "\t" in body:
+            body = body.replace("\t", "  ")
+        body = body.strip()
         if "   " in body:
             body = _MULTISPACE.sub("  ", body)
         if body[-1] in _RULE_CHARS:
             body = body.rstrip(_RULE_CHARS + " ")
-        if body.startswith("["):
+        if body[:1] == "[":
             m2 = _IMG_LEAD.match(body)
             if m2 and (body[m2.end() - 1] == "]" or len(body[m2.end():].split()) >= 8):
                 body = body[m2.end():]
         if not body:
             continue
-        ln = Line(idx=len(out), text=body, indent=indent, bullet=bullet, ordered=ordered,
-                  blank_before=blank)
-        features(ln)
-        classify(ln)
+        same = seen.get(body)
+        ln = Line(len(out), body, indent, bullet, ordered, blank)
+        if same is None:
+            features(ln)
+            classify(ln)
+            seen[body] = ln
+        else:  # the same text again (a menu, a teaser): its features are the same
+            ln.words, ln.sent_end, ln._caps, ln.kind, ln.norm = same.words, same.sent_end, same._caps, \
+                same.kind, same.norm
         out.append(ln)
         blank = False
     _mark_continuations(out)

@@ -224,7 +224,7 @@ def looks_like_name(text: str) -> bool:
         return False
     caps = 0
     for t in toks:
-        if t.lower() in _PARTICLES:
+        if t in _PARTICLES:  # "de", "van"; a capitalised "Al" or "Van" is a name
             continue
         if not _NAME_TOKEN.match(t) or any(c.isdigit() for c in t):
             return False
