@@ -103,10 +103,18 @@ def our_builds(n: int, runs: int) -> dict:
            str(ROOT / "pelicanconf.py"), "--log-handler", "plain", "-q", "-e",
            f"BRIEFING_VOCABULARY={json.dumps(str(vocab))}",
            f"CACHE_PATH={json.dumps(str(cache))}"]
-    results = {"full": [], "noop": [], "edit": [], "rewritten": []}
+    results = {"full": [], "noop": [], "edit": [], "rewritten": [], "nosearch": [],
+               "search": []}
     for _ in range(runs):
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(src, content)
+        # the same build without the search index, then the index alone (Pagefind)
+        results["nosearch"].append(run_measured(cmd + ["SEARCH_INDEX=false"]))
+        results["search"].append(run_measured(
+            [PY, "-m", "pagefind", "--site", str(output), "--silent", "--glob",
+             "briefings/*/index.html"]))
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
         results["full"].append(run_measured(cmd))
         results["noop"].append(run_measured(cmd))
         victim = sorted((content / "briefings").glob("*.md"))[n // 2]
@@ -219,7 +227,11 @@ def main() -> int:
         noop = (median([w for w, _ in ours["noop"]]), max(m for _, m in ours["noop"]))
         edit = (median([w for w, _ in ours["edit"]]), max(m for _, m in ours["edit"]))
         row = {"n": n, "full": full, "noop": noop, "edit": edit,
-               "rewritten": int(median(ours["rewritten"]))}
+               "rewritten": int(median(ours["rewritten"])),
+               "nosearch": (median([w for w, _ in ours["nosearch"]]),
+                            max(m for _, m in ours["nosearch"])),
+               "search": (median([w for w, _ in ours["search"]]),
+                          max(m for _, m in ours["search"]))}
         if args.stock:
             print(f"  stock Pelican, {n} briefings...", file=sys.stderr)
             stock = stock_build(n, args.runs)
@@ -235,12 +247,16 @@ def main() -> int:
 
     line("full build, fresh output", lambda r: fmt_time(r["full"]))
     line("  per 1,000 briefings", lambda r: f"{r['full'][0] / r['n'] * 1000:.2f} s")
+    line("  the same without the search index", lambda r: fmt_time(r["nosearch"]))
+    line("  the search index alone (Pagefind)", lambda r: fmt_time(r["search"]))
     if args.stock:
         line("stock Pelican + related-posts, fresh output", lambda r: fmt_time(r["stock"]))
         line("  ratio (ours / stock)", lambda r: f"{r['full'][0] / r['stock'][0]:.2f}")
+        line("  ratio without the search index",
+             lambda r: f"{r['nosearch'][0] / r['stock'][0]:.2f}")
     line("rebuild, nothing changed", lambda r: fmt_time(r["noop"]))
     line("rebuild after editing one briefing", lambda r: fmt_time(r["edit"]))
-    line("  files rewritten by that rebuild", lambda r: str(r["rewritten"]))
+    line("  files rewritten by that rebuild (pages and index)", lambda r: str(r["rewritten"]))
     print()
     for n in [int(s) for s in args.related_sizes.split(",") if s] or sizes:
         seconds, peak = related_alone(n, args.runs)
