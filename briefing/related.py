@@ -155,6 +155,23 @@ def _matrix(rows: list[dict], weight_of: Callable[[object, int], float]):
     return matrix, columns, df
 
 
+def _text_matrix(docs: list) -> sparse.csr_matrix:
+    """TF-IDF rows (tf = 1 + ln count, idf = ln((1+N)/(1+df)) + 1), built with numpy."""
+    n = len(docs)
+    ids: dict[str, int] = {}
+    flat = np.fromiter((ids.setdefault(w, len(ids)) for doc in docs for w in doc),
+                       dtype=np.int64)
+    lengths = np.fromiter((len(doc) for doc in docs), dtype=np.int64, count=n)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    counts = sparse.csr_matrix((np.ones(len(flat)), (rows, flat)), shape=(n, len(ids)))
+    counts.sum_duplicates()
+    counts.data = 1.0 + np.log(counts.data)
+    df = np.bincount(counts.indices, minlength=len(ids))
+    idf = np.log((1 + n) / (1 + df)) + 1.0
+    counts.data *= idf[counts.indices]
+    return counts
+
+
 def related(items: list[Item], ancestors: Ancestors | None = None,
             options: RelatedOptions | None = None) -> dict[str, list[Link]]:
     """The top ``options.count`` related items for every item, best first."""
@@ -187,13 +204,8 @@ def related(items: list[Item], ancestors: Ancestors | None = None,
     tag_matrix = _l2_normalise(tag_matrix)
 
     # text features --------------------------------------------------------------------
-    text_rows = []
-    for it in items:
-        bag = Counter(it.words if it.words is not None else tokens(it.text))
-        text_rows.append({w: (1.0 + math.log(c)) if c > 1 else 1.0 for w, c in bag.items()})
-    text_matrix, _, _ = _matrix(
-        text_rows, lambda _w, d: math.log((1 + n) / (1 + d)) + 1.0)
-    text_matrix = _l2_normalise(text_matrix)
+    text_matrix = _l2_normalise(_text_matrix(
+        [it.words if it.words is not None else tokens(it.text) for it in items]))
     tag_counts = np.array([sum(len(it.terms.get(f, ())) for f in FACETS) for it in items])
     text_scale = np.sqrt(opts.text_weight) * np.where(
         tag_counts < opts.few_tags, np.sqrt(opts.few_tags_boost), 1.0)

@@ -163,7 +163,7 @@ def related_alone(n: int, runs: int) -> tuple[float, float]:
     for path in sorted((src / "briefings").glob("*.md")):
         doc = frontmatter.parse(path.read_text(encoding="utf-8"), str(path))
         meta = doc.meta
-        text = f"{meta['title']} {meta.get('summary', '')} " + " ".join(doc.body.split()[:120])
+        text = f"{meta['title']} {meta.get('summary', '')} " + " ".join(doc.body.split()[:40])
         items.append(related.Item(str(path), meta["date"],
                                   {f: tuple(meta[f]) for f in related.FACETS},
                                   words=tuple(related.tokens(text))))

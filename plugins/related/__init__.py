@@ -21,7 +21,7 @@ from briefing import site_settings, vocabulary
 
 logger = logging.getLogger(__name__)
 
-LEDE_WORDS = 120
+LEDE_WORDS = 40
 
 
 @dataclass(frozen=True)
