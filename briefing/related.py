@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, NamedTuple
 

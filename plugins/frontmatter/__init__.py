@@ -112,11 +112,9 @@ class FrontMatterReader(MarkdownReader):
 
     def _pelican_metadata(self, meta: dict) -> dict:
         out = dict(meta)
-        if "slug" not in out:
+        if "slug" not in out and slugify(meta["title"]):
             # ours, not Pelican's: ASCII, at most about 80 characters
-            out["slug"] = slugify(meta["title"]) or None
-            if out["slug"] is None:
-                del out["slug"]
+            out["slug"] = slugify(meta["title"])
         if "date" in meta:
             # the same instant, in the site's timezone: archives group briefings by the
             # date's own year and month, which must all be in one timezone

@@ -57,7 +57,7 @@ def _contents(generators):
     for gen in generators:
         for attr in ("articles", "translations", "drafts", "drafts_translations",
                      "hidden_articles", "hidden_translations", "pages", "hidden_pages",
-                     "draft_pages", "translations"):
+                     "draft_pages"):
             for content in getattr(gen, attr, []) or []:
                 yield content
 
