@@ -11,21 +11,33 @@ The score of a pair (a, b) is
   in North Africa at a quarter).
 * ``text``: the cosine of TF-IDF vectors of the briefings' text (title, summary, lede), times
   ``text_weight``; briefings with fewer than ``few_tags`` tags lean on it more (times
-  ``few_tags_boost`` for each such side), since their tags say little.
+  ``few_tags_boost`` for each such side), since their tags say little.  Words found in more
+  than ``max(50, text_max_df * N)`` briefings are left out (after the vectors are
+  normalised): they say little and would make every pair a candidate.
 * ``time``: ``floor + (1 - floor) * 0.5 ** (days apart / half_life_days)``: close in time
   ranks higher, but a strong match years apart is not thrown away.
 
 Ties are broken by date (newer first), then by key, so the order is deterministic.
 
-Cost is sub-quadratic: briefings are sorted by date and scored block by block against the
-briefings within ``window`` positions (sparse products, numpy); pairs further apart in time
-are scored only when they share a rare term (document frequency <= ``rare_df``), found
-through an inverted index.  When the whole archive fits in one window every pair is scored.
+Cost is sub-quadratic: briefings are sorted by date, and every pair at most ``window``
+positions apart is scored once (the score is symmetric), block by block (sparse products in
+float32, numpy; the blocks on every core); pairs further apart in time are scored only when
+they share a rare term (document frequency <= ``rare_df``), found through an inverted index.
+When the whole archive fits in one window every pair is scored, which gives the exact
+answer; ``tools/bench.py`` reports how close the windows come to it on a large archive.
+Scores are float32: near-equal candidates at the k-th place (within about 1e-7) are kept
+(k + 2 per briefing) and ranked at the end, where an exactly equal score goes to the newer
+briefing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import concurrent.futures
+import functools
+import hashlib
+import itertools
+import os
 import math
 import re
 from dataclasses import dataclass, field
@@ -51,13 +63,24 @@ without would year years yet you your according told including two three first w
 
 @dataclass(frozen=True)
 class Item:
-    """One briefing as the scoring sees it."""
+    """One briefing as the scoring sees it.
+
+    The text may come as ``text``, as its ``words`` (``tokens(text)``), or as
+    ``word_hashes`` (``hash_words(tokens(text))``), which a caller can compute once per
+    briefing and cache with it: the build then does no per-word work in Python.
+    """
 
     key: str
     date: dt.datetime
     terms: Mapping[str, tuple[str, ...]]
     text: str = ""
-    words: tuple[str, ...] | None = None  # tokens(text), when the caller has them cached
+    words: tuple[str, ...] | None = None
+    word_hashes: np.ndarray | None = None
+
+    def hashes(self) -> np.ndarray:
+        if self.word_hashes is not None:
+            return self.word_hashes
+        return hash_words(self.words if self.words is not None else tokens(self.text))
 
 
 class Link(NamedTuple):
@@ -80,9 +103,11 @@ class RelatedOptions:
     text_weight: float = 0.5
     few_tags: int = 3
     few_tags_boost: float = 2.0
-    window: int = 600
+    text_max_df: float = 0.1  # words in more than this share of briefings (and 50) are
+    window: int = 600         # left out of the text similarity
     rare_df: int | None = None  # default: max(25, sqrt(N))
     min_score: float = 0.02
+    threads: int | None = None  # default: one per core
 
 
 Ancestors = Callable[[str, str], Iterable[str]]
@@ -98,77 +123,158 @@ def tokens(text: str) -> list[str]:
             for w in words if w not in STOPWORDS]
 
 
+def hash_words(words: Iterable[str]) -> np.ndarray:
+    """Stable 64-bit ids of words (the same in every process, so they can be cached)."""
+    digest = hashlib.blake2b
+    return np.frombuffer(b"".join(digest(w.encode(), digest_size=8).digest() for w in words),
+                         dtype=np.uint64)
+
+
+def text_hashes(text: str) -> np.ndarray:
+    """``hash_words(tokens(text))``: what ``Item.word_hashes`` holds."""
+    return hash_words(tokens(text))
+
+
 def _l2_normalise(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.diags(1.0 / norms).dot(matrix).tocsr()
 
 
-def _tag_features(items: list[Item], opts: RelatedOptions, ancestors: Ancestors):
-    """Per item: {(facet, name): credit}; features include ancestors at reduced credit."""
-    expansions: dict[tuple[str, str], list[tuple[tuple[str, str], float]]] = {}
+def _tag_matrix(items: list[Item], opts: RelatedOptions, ancestors: Ancestors):
+    """Tag features, one row per item: (matrix, direct, column names, df, tag counts).
 
-    def expand(facet: str, name: str):
-        key = (facet, name)
-        if key not in expansions:
-            out = [(key, 1.0)]
-            for depth, parent in enumerate(ancestors(facet, name), 1):
-                if depth > opts.parent_levels:
-                    break
-                out.append(((facet, parent), opts.parent_credit ** depth))
-            expansions[key] = out
-        return expansions[key]
-
-    per_item: list[dict[tuple[str, str], float]] = []
-    for item in items:
-        feats: dict[tuple[str, str], float] = {}
-        for facet in FACETS:
-            for name in item.terms.get(facet, ()):
-                for feature, credit in expand(facet, name):
-                    if feats.get(feature, 0.0) < credit:
-                        feats[feature] = credit
-        per_item.append(feats)
-    return per_item
-
-
-def _matrix(rows: list[dict], weight_of: Callable[[object, int], float]):
-    """CSR matrix from per-row {feature: value}; values times weight_of(feature, df).
-
-    Columns are numbered in order of first appearance (deterministic for a given input).
+    An item's features are its terms at credit 1 and their ancestors at
+    ``parent_credit ** depth`` (the highest credit when several terms reach the same
+    ancestor), times ``sqrt(weight[facet] * idf)``.  ``direct`` is the same matrix
+    without the features reached only through a parent (for the reasons).
     """
-    columns: dict = {}
-    lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+    n = len(items)
+    terms_of = [item.terms for item in items]
+    occurrences = [(facet, name) for terms in terms_of for facet in FACETS
+                   for name in terms.get(facet, ())]
+    tag_counts = np.fromiter([sum(len(terms.get(facet, ())) for facet in FACETS)
+                              for terms in terms_of], dtype=np.int64, count=n)
+    term_ids = {key: i for i, key in enumerate(dict.fromkeys(occurrences))}
+
+    # every term's expansion into features: itself, then its ancestors
+    columns: dict[tuple[str, str], int] = {}
+    exp_start, exp_feature, exp_credit = [], [], []
+    for facet, name in term_ids:
+        exp_start.append(len(exp_feature))
+        exp_feature.append(columns.setdefault((facet, name), len(columns)))
+        exp_credit.append(1.0)
+        for depth, parent in enumerate(ancestors(facet, name), 1):
+            if depth > opts.parent_levels:
+                break
+            exp_feature.append(columns.setdefault((facet, parent), len(columns)))
+            exp_credit.append(opts.parent_credit ** depth)
+    exp_start.append(len(exp_feature))
+    starts = np.array(exp_start, dtype=np.int64)
+    features = np.array(exp_feature, dtype=np.int64)
+    credits = np.array(exp_credit, dtype=np.float64)
+
+    terms = np.fromiter(map(term_ids.__getitem__, occurrences), dtype=np.int64,
+                        count=len(occurrences))
+    rows = np.repeat(np.arange(n, dtype=np.int64), tag_counts)
+    lengths = starts[terms + 1] - starts[terms]
     total = int(lengths.sum())
-    indices = np.fromiter((columns.setdefault(f, len(columns)) for row in rows for f in row),
-                          dtype=np.int64, count=total)
-    data = np.fromiter((v for row in rows for v in row.values()), dtype=np.float64,
-                       count=total)
-    df_counts = np.bincount(indices, minlength=len(columns))
-    features = list(columns)
-    column_weight = np.array([weight_of(f, int(d)) for f, d in zip(features, df_counts)],
-                             dtype=np.float64)
-    data *= column_weight[indices]
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), len(features)))
-    df = dict(zip(features, df_counts.tolist()))
-    return matrix, columns, df
+    offsets = np.repeat(starts[terms] - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+    rows, cols, vals = np.repeat(rows, lengths), features[offsets], credits[offsets]
+    # one entry per (row, feature): the highest credit
+    # (credits are in (0, 1]: one float key orders by row, feature, credit descending)
+    order = np.argsort((rows * len(columns) + cols) + 0.5 * (1.0 - vals))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    rows, cols, vals = rows[first], cols[first], vals[first]
+
+    names = [name for _facet, name in columns]
+    facet_weight = np.array([opts.weights.get(facet, 1.0) for facet, _name in columns])
+    df = np.bincount(cols, minlength=len(columns))
+    column_weight = np.sqrt(facet_weight * (np.log((1 + n) / (1 + df)) + 1.0))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
+    matrix = sparse.csr_matrix((vals * column_weight[cols], cols, indptr),
+                               shape=(n, len(columns)))
+    direct = matrix.copy()
+    direct.data = np.where(vals == 1.0, direct.data, 0.0)
+    direct.eliminate_zeros()
+    return matrix, direct, names, df, tag_counts
 
 
-def _text_matrix(docs: list) -> sparse.csr_matrix:
-    """TF-IDF rows (tf = 1 + ln count, idf = ln((1+N)/(1+df)) + 1), built with numpy."""
-    n = len(docs)
-    ids: dict[str, int] = {}
-    flat = np.fromiter((ids.setdefault(w, len(ids)) for doc in docs for w in doc),
-                       dtype=np.int64)
-    lengths = np.fromiter((len(doc) for doc in docs), dtype=np.int64, count=n)
+def _text_matrix(items: list[Item], max_df: float) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows (tf = 1 + ln count, idf = ln((1+N)/(1+df)) + 1) of the
+    items' words, without the words found in more than ``max(50, max_df * N)`` items.
+
+    Rows are normalised before those words are dropped, so a similarity is the part of the
+    full cosine that the distinctive words make; the common words add little to it (their
+    idf is low) but would make every pair a candidate.
+    """
+    n = len(items)
+    hashes = [item.hashes() for item in items]
+    lengths = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=n)
+    flat = np.concatenate(hashes) if n else np.empty(0, dtype=np.uint64)
+    vocabulary, cols = np.unique(flat, return_inverse=True)
     rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    counts = sparse.csr_matrix((np.ones(len(flat)), (rows, flat)), shape=(n, len(ids)))
+    counts = sparse.csr_matrix((np.ones(len(flat)), (rows, cols.ravel())),
+                               shape=(n, len(vocabulary)))
     counts.sum_duplicates()
     counts.data = 1.0 + np.log(counts.data)
-    df = np.bincount(counts.indices, minlength=len(ids))
+    df = np.bincount(counts.indices, minlength=len(vocabulary))
     idf = np.log((1 + n) / (1 + df)) + 1.0
     counts.data *= idf[counts.indices]
+    counts = _l2_normalise(counts)
+    common = df > max(50, max_df * n)
+    if common.any():
+        counts.data[common[counts.indices]] = 0.0
+        counts.eliminate_zeros()
     return counts
+
+
+def _rank_in_group(sorted_keys: np.ndarray) -> np.ndarray:
+    """For a sorted array: each element's position within its run of equal keys."""
+    if not len(sorted_keys):
+        return np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], sorted_keys[1:] != sorted_keys[:-1]]))
+    sizes = np.diff(np.append(starts, len(sorted_keys)))
+    return np.arange(len(sorted_keys)) - np.repeat(starts, sizes)
+
+
+class _TopK:
+    """The best ``k`` (index, score) per row so far; candidates merged in batches."""
+
+    def __init__(self, n: int, k: int):
+        self.k = k
+        self.idx = np.full((n, k), -1, dtype=np.int64)
+        self.score = np.full((n, k), -np.inf, dtype=np.float32)
+
+    def merge(self, lo: int, idx: np.ndarray, score: np.ndarray) -> None:
+        """Rows lo .. lo+len(idx): candidates idx[r, :] with score[r, :] (-inf: none)."""
+        hi = lo + len(idx)
+        all_idx = np.concatenate([self.idx[lo:hi], idx], axis=1)
+        all_score = np.concatenate([self.score[lo:hi], score.astype(np.float32)], axis=1)
+        top = np.argpartition(all_score, -self.k, axis=1)[:, -self.k:]
+        self.idx[lo:hi] = np.take_along_axis(all_idx, top, axis=1)
+        self.score[lo:hi] = np.take_along_axis(all_score, top, axis=1)
+
+    def ranked(self, count: int, min_score: float):
+        """(rows, idx, scores): per row the best ``count``, best first, an equal score to
+        the later index (the newer briefing); rows ascending; below min_score dropped."""
+        order = np.lexsort((-self.idx, -self.score), axis=1)[:, :count]
+        idx = np.take_along_axis(self.idx, order, axis=1)
+        score = np.take_along_axis(self.score, order, axis=1)
+        rows, slots = np.nonzero((score >= min_score) & (idx >= 0))
+        return rows, idx[rows, slots], score[rows, slots].astype(np.float64)
+
+
+def _best_per_row(rows: np.ndarray, values: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the ``limit`` largest values per row (rows need not be sorted)."""
+    if not len(rows):
+        return np.empty(0, dtype=np.int64)
+    # one float key sorts by row, then by value descending (values scaled into [0, 0.5])
+    span = float(values.max() - values.min()) or 1.0
+    order = np.argsort(rows + 0.5 * (values.max() - values) / span)
+    return order[_rank_in_group(rows[order]) < limit]
 
 
 def related(items: list[Item], ancestors: Ancestors | None = None,
@@ -185,131 +291,147 @@ def related(items: list[Item], ancestors: Ancestors | None = None,
     order = sorted(range(n), key=lambda i: (stamps[i], items[i].key))
     items = [items[i] for i in order]
     days = np.array([stamps[i] / 86400.0 for i in order])
-    days32 = (days - days.min()).astype(np.float32)
+    days -= days.min()
 
-    # tag features ---------------------------------------------------------------------
-    feats = _tag_features(items, opts, ancestors)
-    def tag_weight(feature, df_count):
-        w = opts.weights.get(feature[0], 1.0) * (math.log((1 + n) / (1 + df_count)) + 1.0)
-        return math.sqrt(w)
-
-    tag_matrix, tag_columns, tag_df = _matrix(feats, tag_weight)
-    # the same matrix without the features reached only through a parent: for reasons
-    direct_flags = np.fromiter((c == 1.0 for row in feats for c in row.values()), dtype=bool,
-                               count=tag_matrix.nnz)
-    direct_matrix = tag_matrix.copy()
-    direct_matrix.data = np.where(direct_flags, direct_matrix.data, 0.0)
-    direct_matrix.eliminate_zeros()
+    threads = opts.threads or len(os.sched_getaffinity(0))
+    with concurrent.futures.ThreadPoolExecutor(max(1, threads)) as pool:
+        # the text features (numpy sorting, mostly free of the GIL) beside the tag features
+        text_job = pool.submit(_text_matrix, items, opts.text_max_df)
+        tag_matrix, direct_matrix, names_by_column, tag_df, tag_counts = _tag_matrix(
+            items, opts, ancestors)
+        text_matrix = text_job.result()
     tag_matrix = _l2_normalise(tag_matrix)
-
-    # text features --------------------------------------------------------------------
-    text_matrix = _l2_normalise(_text_matrix(
-        [it.words if it.words is not None else tokens(it.text) for it in items]))
-    tag_counts = np.array([sum(len(it.terms.get(f, ())) for f in FACETS) for it in items])
     text_scale = np.sqrt(opts.text_weight) * np.where(
         tag_counts < opts.few_tags, np.sqrt(opts.few_tags_boost), 1.0)
     text_matrix = sparse.diags(text_scale).dot(text_matrix).tocsr()
-
     combined = sparse.hstack([tag_matrix, text_matrix], format="csr", dtype=np.float32)
     combined_t = combined.T.tocsr()
+
     k = min(opts.count, n - 1)
-    tiebreak = np.arange(n, dtype=np.float64) * (1e-9 / max(n, 1))  # newer wins exact ties
-    cand_idx: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * n
-    cand_score: list[np.ndarray] = [np.empty(0)] * n
+    # scores are float32: near-equal candidates at the k-th place are all kept (k + 2 per
+    # briefing) and ranked at the end, an equal score going to the newer briefing
+    best = _TopK(n, min(k + 2, n - 1))
+    floor, half_life = opts.time_floor, opts.half_life_days
 
     def time_factor(delta_days):
-        return opts.time_floor + (1.0 - opts.time_floor) * np.exp2(
-            -np.abs(delta_days) / opts.half_life_days)
+        return floor + (1.0 - floor) * np.exp2(-np.abs(delta_days) / half_life)
 
-    # 1. windows: each block of rows against the rows within `window` positions
+    # 1. windows: every pair at most `window` positions apart, scored once (the score is
+    #    symmetric): a block of rows against the rows after it; each block gives its rows
+    #    their best later partners and its columns their best earlier partners.  Blocks
+    #    are scored on every core (numpy and scipy let go of the GIL for the heavy parts)
+    #    and merged in order, so the result does not depend on the number of threads.
     block = 256
     window = max(opts.window, k)
-    for lo in range(0, n, block):
-        hi = min(n, lo + block)
-        c_lo, c_hi = max(0, lo - window), min(n, hi + window)
-        scores = (combined[lo:hi] @ combined_t[:, c_lo:c_hi]).toarray().astype(np.float64)
-        scores *= time_factor(days32[lo:hi, None] - days32[None, c_lo:c_hi])
-        scores += tiebreak[None, c_lo:c_hi]
-        rows = np.arange(lo, hi)
-        scores[rows - lo, rows - c_lo] = -np.inf  # never oneself
-        if scores.shape[1] < k:  # fewer candidates than slots: pad
-            pad = k - scores.shape[1]
-            scores = np.hstack([scores, np.full((hi - lo, pad), -np.inf)])
-        top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        top_scores = np.take_along_axis(scores, top, axis=1)
-        top_idx = np.where(np.isfinite(top_scores), top + c_lo, -1)
-        for r in range(hi - lo):
-            cand_idx[lo + r] = top_idx[r]
-            cand_score[lo + r] = top_scores[r]
+    local = np.arange(block + window)
+    band = local[None, :] - local[:block, None]
+    outside = (band <= 0) | (band > window)
+
+    def score_block(lo: int):
+        hi, c_hi = min(n, lo + block), min(n, lo + block + window)
+        scores = (combined[lo:hi] @ combined_t[:, lo:c_hi]).toarray()
+        start = days[lo]
+        if (days[c_hi - 1] - start) / half_life < 400:
+            # for a later j: 2 ** -((d_j - d_i) / h) = 2 ** ((d_i - d0) / h) * 2 ** -((d_j - d0) / h)
+            factor = np.multiply.outer(
+                np.exp2((days[lo:hi] - start) / half_life).astype(np.float32),
+                ((1.0 - floor) * np.exp2(-(days[lo:c_hi] - start) / half_life)).astype(
+                    np.float32))
+            factor += floor
+        else:  # a block spanning centuries: the direct form, free of overflow
+            factor = time_factor(days[lo:hi, None] - days[None, lo:c_hi]).astype(np.float32)
+        scores *= factor
+        scores[outside[: hi - lo, : c_hi - lo]] = -np.inf
+        # rows: their later partners
+        kk = min(best.k, c_hi - lo)
+        top = np.argpartition(scores, -kk, axis=1)[:, -kk:]
+        later = (top + lo, np.take_along_axis(scores, top, axis=1))
+        # columns: their earlier partners among this block's rows
+        by_col = np.ascontiguousarray(scores.T)
+        kk = min(best.k, hi - lo)
+        top = np.argpartition(by_col, -kk, axis=1)[:, -kk:]
+        earlier = (top + lo, np.take_along_axis(by_col, top, axis=1))
+        return lo, later, earlier
+
+    starts = range(0, n, block)
+    if min(threads, len(starts)) > 1:
+        with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+            for lo, later, earlier in pool.map(score_block, starts):
+                best.merge(lo, *later)
+                best.merge(lo, *earlier)
+    else:
+        for lo, later, earlier in map(score_block, starts):
+            best.merge(lo, *later)
+            best.merge(lo, *earlier)
 
     # 2. rare terms: pairs further apart than the window that share a rare term
-    far_idx = np.full((n, k), -1, dtype=np.int64)
-    far_score = np.full((n, k), -np.inf)
-    if n > 2 * window + block:
+    if n > window + 1:
         rare_df = opts.rare_df or max(25, int(math.sqrt(n)))
-        rare_cols = [c for f, c in tag_columns.items() if tag_df[f] <= rare_df]
-        if rare_cols:
+        rare_cols = np.nonzero(tag_df <= rare_df)[0]
+        if len(rare_cols):
             rare = tag_matrix[:, rare_cols]
             pairs = (rare @ rare.T).tocoo()
             far = np.abs(pairs.row - pairs.col) > window
-            rows_i, cols_j, first = pairs.row[far], pairs.col[far], pairs.data[far]
-            # keep, per row, the 2k pairs that share the most on rare terms...
-            by_row = np.lexsort((-first, rows_i))
-            rows_i, cols_j = rows_i[by_row], cols_j[by_row]
-            start = np.searchsorted(rows_i, rows_i, side="left")
-            keep = (np.arange(len(rows_i)) - start) < 2 * k
+            rows_i = pairs.row[far].astype(np.int64)
+            cols_j = pairs.col[far].astype(np.int64)
+            # per row, the 2k pairs that share the most on rare terms, scored in full
+            keep = _best_per_row(rows_i, pairs.data[far], 2 * k)
             rows_i, cols_j = rows_i[keep], cols_j[keep]
             if len(rows_i):
-                # ...then score them in full, and keep the best k per row
-                full = np.asarray(combined[rows_i].multiply(combined[cols_j]).sum(axis=1)).ravel()
-                full *= time_factor(days[rows_i] - days[cols_j])
-                full += tiebreak[cols_j]
-                by_row = np.lexsort((-full, rows_i))
-                rows_i, cols_j, full = rows_i[by_row], cols_j[by_row], full[by_row]
-                rank = np.arange(len(rows_i)) - np.searchsorted(rows_i, rows_i, side="left")
-                keep = rank < k
-                far_idx[rows_i[keep], rank[keep]] = cols_j[keep]
-                far_score[rows_i[keep], rank[keep]] = full[keep]
+                full = np.asarray(combined[rows_i].multiply(combined[cols_j]).sum(axis=1))
+                full = full.ravel() * time_factor(days[rows_i] - days[cols_j])
+                slot = _rank_in_group(rows_i)
+                far_idx = np.full((n, 2 * k), -1, dtype=np.int64)
+                far_score = np.full((n, 2 * k), -np.inf)
+                far_idx[rows_i, slot] = cols_j
+                far_score[rows_i, slot] = full
+                best.merge(0, far_idx, far_score)
 
-    # 3. final order: the best k of window and rare candidates (disjoint sets)
-    near_idx = np.stack(cand_idx) if n else np.empty((0, k), dtype=np.int64)
-    near_score = np.stack(cand_score) if n else np.empty((0, k))
-    all_idx = np.concatenate([near_idx, far_idx], axis=1)
-    all_score = np.concatenate([near_score, far_score], axis=1)
-    best = np.argsort(-all_score, axis=1, kind="stable")[:, :k]
-    best_idx = np.take_along_axis(all_idx, best, axis=1)
-    best_score = np.take_along_axis(all_score, best, axis=1)
-    valid = (best_score >= opts.min_score) & (best_idx >= 0)
+    # 3. the best k of all candidates, best first
+    rows_r, cols_r, scores_r = best.ranked(k, opts.min_score)
 
-    # 4. reasons: per pair, the shared tag features that contribute most
-    rows_r, slot_r = np.nonzero(valid)
-    cols_r = best_idx[rows_r, slot_r]
-    names_by_column = [None] * len(tag_columns)
-    for feature, c in tag_columns.items():
-        names_by_column[c] = feature[1]
-    reasons: list[list[str]] = [[] for _ in range(len(rows_r))]
+    # 4. reasons: the terms both carry (up to 3, strongest first); where there is none,
+    #    the broader terms they meet in (up to 2)
+    reasons = _reasons(rows_r, cols_r, direct_matrix, tag_matrix, names_by_column)
 
-    def collect(matrix, limit, only_empty):
-        contrib = matrix[rows_r].multiply(matrix[cols_r]).tocoo()
-        order_c = np.lexsort((contrib.col, -contrib.data, contrib.row))
-        pair_of, col_of = contrib.row[order_c], contrib.col[order_c]
-        rank = np.arange(len(pair_of)) - np.searchsorted(pair_of, pair_of, side="left")
-        keep = rank < 2 * limit  # enough to find `limit` distinct names
-        for p, c in zip(pair_of[keep].tolist(), col_of[keep].tolist()):
-            names = reasons[p]
-            if only_empty is not None and p not in only_empty:
-                continue
-            name = names_by_column[c]
-            if len(names) < limit and name not in names:
-                names.append(name)
+    keys = [item.key for item in items]
+    make = functools.partial(tuple.__new__, Link)
+    links = list(map(make, zip(map(keys.__getitem__, cols_r.tolist()),
+                               np.round(scores_r, 6).tolist(), reasons)))
+    bounds = np.searchsorted(rows_r, np.arange(n + 1)).tolist()
+    return {key: links[a:b] for key, a, b in zip(keys, bounds, bounds[1:])}
 
-    # terms both briefings carry; where there is none, the broader terms they meet in
-    collect(direct_matrix, 3, None)
-    collect(tag_matrix, 2, {p for p, names in enumerate(reasons) if not names})
 
-    result: dict[str, list[Link]] = {item.key: [] for item in items}
-    for p, (r, slot) in enumerate(zip(rows_r.tolist(), slot_r.tolist())):
-        j = int(best_idx[r, slot])
-        result[items[r].key].append(Link(items[j].key, round(float(best_score[r, slot]), 6),
-                                         tuple(reasons[p])))
-    return result
+def _reasons(rows, cols, direct, matrix, names_by_column) -> list[tuple[str, ...]]:
+    """Per pair (rows[p], cols[p]): the names of the shared features that weigh most."""
+    name_ids: dict[str, int] = {}
+    name_of_column = np.array([name_ids.setdefault(name, len(name_ids))
+                               for name in names_by_column], dtype=np.int64)
+    names = list(name_ids)
+
+    def shared(matrix, pairs, limit):
+        contrib = matrix[rows[pairs]].multiply(matrix[cols[pairs]]).tocoo()
+        pair, col, val = pairs[contrib.row], contrib.col, contrib.data
+        name = name_of_column[col]
+        order = np.lexsort((col, -val, pair))  # per pair: strongest first, then by column
+        pair, name = pair[order], name[order]
+        # a name shared in two facets (Russia the region and the actor) counts once
+        _, first = np.unique(pair * len(names) + name, return_index=True)
+        first.sort()
+        pair, name = pair[first], name[first]
+        rank = _rank_in_group(pair)
+        keep = rank < limit
+        return pair[keep], name[keep]
+
+    everything = np.arange(len(rows))
+    pair_d, name_d = shared(direct, everything, 3)
+    has_direct = np.zeros(len(rows), dtype=bool)
+    has_direct[pair_d] = True
+    pair_p, name_p = shared(matrix, everything[~has_direct], 2)
+    pair = np.concatenate([pair_d, pair_p])
+    name = np.concatenate([name_d, name_p])
+    order = np.argsort(pair, kind="stable")
+    pair, name = pair[order], name[order]
+    bounds = np.searchsorted(pair, np.arange(len(rows) + 1)).tolist()
+    words = list(map(names.__getitem__, name.tolist()))
+    return [tuple(words[a:b]) for a, b in zip(bounds, bounds[1:])]

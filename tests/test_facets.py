@@ -181,3 +181,58 @@ def test_hierarchy_credit_uses_the_vocabulary():
     result = scoring.related(items, vocab.ancestors)
     assert result["tobruk"][0].key == "benghazi"
     assert result["tobruk"][0].shared[0] == "Libya"
+
+
+def _random_archive(count, seed):
+    import datetime as dt
+    import random
+
+    rng = random.Random(seed)
+    regions = [f"R{i}" for i in range(30)]
+    actors = [f"A{i}" for i in range(40)]
+    systems = [f"S{i}" for i in range(60)]
+    words = [f"word{i}" for i in range(400)]
+    start = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    return [scoring.Item(f"b{i:04d}", start + dt.timedelta(days=rng.uniform(0, 1500)),
+                         {"region": tuple(rng.sample(regions, rng.randint(0, 2))),
+                          "actors": tuple(rng.sample(actors, rng.randint(0, 3))),
+                          "systems": tuple(rng.sample(systems, rng.randint(0, 2)))},
+                         text=" ".join(rng.choices(words, k=30)))
+            for i in range(count)]
+
+
+def test_windowed_scoring_is_exact_when_the_archive_fits_in_a_window():
+    items = _random_archive(400, 1)
+    windowed = scoring.related(items, options=scoring.RelatedOptions(window=150))
+    exact = scoring.related(items, options=scoring.RelatedOptions(window=400))
+    default = scoring.related(items)  # 400 briefings fit in the default window
+    assert default == exact
+    # a small window still finds most of the exact links, and every link it gives is real
+    found = sum(len({link.key for link in windowed[key]} & {link.key for link in links})
+                for key, links in exact.items())
+    assert found > 0.6 * sum(len(links) for links in exact.values())
+
+
+def test_scoring_does_not_depend_on_threads_or_on_precomputed_word_ids():
+    import dataclasses
+
+    items = _random_archive(900, 2)
+    one = scoring.related(items, options=scoring.RelatedOptions(threads=1, window=100))
+    two = scoring.related(items, options=scoring.RelatedOptions(threads=2, window=100))
+    hashed = [dataclasses.replace(it, word_hashes=scoring.text_hashes(it.text)) for it in items]
+    cached = scoring.related(hashed, options=scoring.RelatedOptions(window=100))
+    assert one == two == cached
+
+
+def test_common_words_do_not_count_in_large_archives():
+    # a word in every briefing is no evidence; a word only two briefings share is
+    import datetime as dt
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    items = [scoring.Item(f"b{i:03d}", start + dt.timedelta(days=i), {},
+                          text=f"military update number{i}") for i in range(200)]
+    items.append(scoring.Item("x1", start, {}, text="military zircon hypersonic"))
+    items.append(scoring.Item("x2", start + dt.timedelta(days=150), {},
+                              text="military zircon hypersonic"))
+    result = scoring.related(items)
+    assert [link.key for link in result["x1"]] == ["x2"]
+    assert result["b010"] == []  # sharing only "military" and "update" is not related

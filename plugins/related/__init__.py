@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 from pelican import signals
+from pelican.contents import Article
 
 from briefing import related as scoring
 from briefing import site_settings, vocabulary
@@ -22,6 +23,7 @@ from briefing import site_settings, vocabulary
 logger = logging.getLogger(__name__)
 
 LEDE_WORDS = 40
+LEDE_CHARS = 4000
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,32 @@ class RelatedLink:
 
 
 def _text(article) -> str:
-    body = Markup(getattr(article, "_content", "") or "").striptags()
-    lede = " ".join(body.split()[:LEDE_WORDS])
-    summary = Markup(str(getattr(article, "summary", "") or "")).striptags()
-    return f"{article.title} {summary} {lede}"
+    """What the text similarity reads: the title, the summary and the lede."""
+    html = getattr(article, "_content", "") or ""
+    # the lede is in the first few kilobytes; strip tags from those only (cut after a tag)
+    head = html[: html.rfind(">", 0, LEDE_CHARS) + 1] if len(html) > LEDE_CHARS else html
+    words = Markup(head).striptags().split()
+    if len(words) < LEDE_WORDS and head is not html:
+        words = Markup(html).striptags().split()
+    # the summary from the metadata: Pelican's `summary` property would render the
+    # content, which must not happen before every briefing is known (links)
+    summary = Markup(str(getattr(article, "metadata", {}).get("summary", "") or "")).striptags()
+    return f"{article.title} {summary} {' '.join(words[:LEDE_WORDS])}"
+
+
+def _hashes(article):
+    """The text's word ids, computed once when the briefing is read and kept with it in
+    Pelican's content cache (so an unchanged briefing costs nothing here)."""
+    cached = getattr(article, "_related_hashes", None)
+    if cached is None:
+        cached = scoring.text_hashes(_text(article))
+    return cached
+
+
+def remember_text(content):
+    """On reading a briefing: its word ids, before the content cache stores it."""
+    if isinstance(content, Article):
+        content._related_hashes = scoring.text_hashes(_text(content))
 
 
 def options_from(opts) -> scoring.RelatedOptions:
@@ -52,6 +76,7 @@ def options_from(opts) -> scoring.RelatedOptions:
         time_floor=opts["RELATED_TIME_FLOOR"],
         text_weight=opts["RELATED_TEXT_WEIGHT"],
         few_tags=opts["RELATED_FEW_TAGS"],
+        window=opts["RELATED_WINDOW"],
     )
 
 
@@ -75,7 +100,7 @@ def add_related(generator):
         scoring.Item(key=str(i), date=a.date,
                      terms={f: tuple(str(t) for t in getattr(a, f, []) or [])
                             for f in scoring.FACETS},
-                     text=_text(a))
+                     word_hashes=_hashes(a))
         for i, a in enumerate(articles)
     ]
     links = scoring.related(items, vocab.ancestors, options_from(opts))
@@ -87,5 +112,6 @@ def add_related(generator):
 
 
 def register():
+    signals.content_object_init.connect(remember_text)
     signals.article_generator_finalized.connect(add_related)
 
