@@ -269,3 +269,47 @@ def test_accessibility_scan_with_axe(open_page, viewport, scheme):
         screenshot(page, f"{name}-{viewport}-{scheme}")
     assert not found, "\n".join(found)
     watch.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory):
+    """The demo site with its search index in shards of at most 3 briefings."""
+    from conftest import CONTENT, build_site
+
+    out = tmp_path_factory.mktemp("sharded-site")
+    build = build_site(CONTENT, out, extra=["-e", "SEARCH_SHARD_SIZE=3"])
+    assert build.returncode == 0, build.log
+    with SiteServer(build.output) as server:
+        yield build, server
+
+
+def test_search_merges_the_shards_of_a_large_index(browser, sharded_site, briefings):
+    build, server = sharded_site
+    shards = json.loads((build.output / "pagefind" / "shards.json").read_text())["shards"]
+    assert len(shards) >= 1
+    counts = [json.loads((build.output / "pagefind" / s / "pagefind-entry.json").read_text())
+              for s in [""] + shards]
+    pages = sum(lang["page_count"] for entry in counts for lang in entry["languages"].values())
+    assert pages == len(briefings)  # every briefing in exactly one shard
+
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        watch = Watch(context)
+        page = context.new_page()
+        page.goto(f"{server.url}/search/", wait_until="load")
+        page.get_by_role("search").get_by_role("textbox").fill("air defense")
+        everything = wait_for_results(page)
+        assert BRIEFING_TITLE in everything
+        assert "First Patriot air defense systems arrive in Ukraine" in everything
+        # the filters count over every shard
+        message = page.locator(".pagefind-ui__message").inner_text()
+        page.locator("summary", has_text="Systems").click()
+        s400 = {b["title"] for b in briefings if "S-400" in b["systems"]}
+        expected = s400 & set(everything)
+        page.get_by_label(f"S-400 ({len(expected)})").check()
+        narrowed = wait_for_results(page, previous=message)
+        assert set(narrowed) == expected
+        watch.assert_clean()
+    finally:
+        context.close()

@@ -18,6 +18,8 @@ match).
 
 from __future__ import annotations
 
+import hashlib
+
 import logging
 import os
 from collections import Counter
@@ -228,10 +230,7 @@ class FacetsGenerator(Generator):
                 page_name=term.page_name, template_name="term", blog=True,
                 relative_urls=self.settings["RELATIVE_URLS"])
             if term.feed_url:
-                sitefiles.write_text(self.output_path, term.feed_url, sitefiles.atom(
-                    self.settings, f"{self.settings['SITENAME']}: {term.label}: {term.name}",
-                    term.url, term.feed_url, term.all_articles[: opts["FACET_FEED_MAX_ITEMS"]],
-                    opts["FACETS"], full_text=opts["FACET_FEED_CONTENT"]))
+                self._write_feed(writer, term)
         for facet in self.facets:
             writer.write_file(facet.save_as, index_template, self.context, facet=facet,
                               order="name", url=facet.url,
@@ -241,6 +240,28 @@ class FacetsGenerator(Generator):
                                   facet=facet, order="count", url=facet.by_count_url,
                                   relative_urls=self.settings["RELATIVE_URLS"])
         self._write_api()
+
+    def _write_feed(self, writer, term):
+        opts = self.options
+        articles = term.all_articles[: opts["FACET_FEED_MAX_ITEMS"]]
+        title = f"{self.settings['SITENAME']}: {term.label}: {term.name}"
+        full_text = opts["FACET_FEED_CONTENT"]
+
+        def produce():
+            return sitefiles.atom(self.settings, title, term.url, term.feed_url, articles,
+                                  opts["FACETS"], full_text=full_text)
+
+        if not hasattr(writer, "write_derived"):  # another plugin's writer: write it now
+            sitefiles.write_text(self.output_path, term.feed_url, produce())
+            return
+        # what the feed shows of each briefing: the card's fields, its terms, the date it
+        # was modified and, for full-text feeds, its text
+        inputs = [title, term.url, term.feed_url, full_text, articles,
+                  [([str(t) for f in opts["FACETS"] for t in getattr(a, f, []) or []],
+                    getattr(a, "modified", None),
+                    hashlib.sha1(a._content.encode()).hexdigest() if full_text else None)
+                   for a in articles]]
+        writer.write_derived(term.feed_url, self.context, inputs, produce)
 
     def _write_api(self):
         opts = self.options

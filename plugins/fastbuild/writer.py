@@ -252,10 +252,34 @@ class FastWriter(Writer):
                                   override_output, url), kwargs, fp))
         return None
 
+    def write_derived(self, name, context, inputs, produce) -> None:
+        """Write ``OUTPUTDIR/name`` with the text ``produce()`` returns (a feed, say), unless
+        the fingerprint of ``inputs`` (briefings, terms, plain values) and of the site
+        equals the last build's and the file is still there. Queued like pages."""
+        if not name:
+            return
+        if self._prints is None:
+            self._prints = Fingerprints(self._site_fingerprint(context))
+        fp = Fingerprints._hash(self._prints.base, "derived", name, self._prints.value(inputs))
+        old = self._old.get(name)
+        if old and old.get("fp") == fp and all(
+                os.path.exists(os.path.join(self.output_path, f)) for f in old["files"]):
+            self._new[name] = old
+            self.reused += 1
+            return
+        self._jobs.append((name, None, produce, fp))
+
     def _render(self, job) -> list[tuple[str, bool]]:
+        start = len(self._written)
+        if job[1] is None:  # a derived file: its text from the job's function
+            name, _none, produce, _fp = job
+            path = os.path.join(self.output_path, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with self._open_w(path, "utf-8") as handle:
+                handle.write(produce())
+            return self._written[start:]
         name, (template, context, relative_urls, paginated, template_name, override_output,
                url), kwargs, _fp = job
-        start = len(self._written)
         super().write_file(name, template, context, relative_urls=relative_urls,
                            paginated=paginated, template_name=template_name,
                            override_output=override_output, url=url, **kwargs)

@@ -5,24 +5,44 @@ Pagefind (the ``pagefind[bin]`` package carries its binary) indexes the briefing
 (the theme's ``search.html``) loads Pagefind's own UI from the same folder, so search works
 from the static files alone.  A failed indexing fails the build.
 
+**Shards**: Pagefind cannot update an index, only build one from scratch, and holds all of it
+in memory while it does.  So a large archive is indexed in shards of at most about
+``SEARCH_SHARD_SIZE`` briefings (a power of two of them; a briefing's shard is fixed by a hash
+of its address): ``pagefind/`` holds shard 0 and the UI, ``pagefind/shard-<i>/`` the others,
+and ``pagefind/shards.json`` lists them for the search page, which merges them in the browser
+(Pagefind's ``mergeIndex``).  A shard is rebuilt only when one of its pages changed (the
+fingerprints of the pages each shard was built from are kept in ``CACHE_PATH``), so an edit
+re-indexes a few hundred briefings, not the archive, and memory stays bounded.  Up to
+``SEARCH_SHARD_SIZE`` briefings there is one index, as Pagefind would build it.
+
 Pagefind's filter files are not byte-for-byte reproducible (their names and order change
 between runs with the same pages); everything else the build writes is.
 """
 
 from __future__ import annotations
 
+import glob
+import hashlib
+import json
 import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 from blinker import signal
 
-from briefing import site_settings
+from briefing import site_settings, sitefiles
 
 logger = logging.getLogger(__name__)
+
+BUNDLE = "pagefind"
+SHARDS_FILE = "shards.json"
+STAMPS = "search-shards.json"
+_SHARD_DIR = re.compile(r"shard-(\d+)$")
 
 
 class SearchIndexFailed(RuntimeError):
@@ -34,32 +54,147 @@ def briefing_glob(settings) -> str:
     """Only briefings are indexed: the pages ARTICLE_SAVE_AS makes (the others would be
     parsed by Pagefind for nothing)."""
     pattern = settings.get("ARTICLE_SAVE_AS") or ""
-    glob = re.sub(r"\{[^}]*\}", "*", pattern)
-    return glob if glob.endswith(".html") and "*" in glob else "**/*.html"
+    glob_ = re.sub(r"\{[^}]*\}", "*", pattern)
+    return glob_ if glob_.endswith(".html") and "*" in glob_ else "**/*.html"
+
+
+def shard_count(pages: int, shard_size: int) -> int:
+    """1 up to shard_size pages; beyond, the power of two that keeps shards at most that big
+    (a power of two, so that growing splits each shard in two instead of reshuffling)."""
+    count = 1
+    while pages > count * shard_size:
+        count *= 2
+    return count
+
+
+def shard_of(rel: str, count: int) -> int:
+    return int(hashlib.sha1(rel.encode("utf-8")).hexdigest()[:8], 16) % count
+
+
+def bundle_dir(output: str, shard: int) -> str:
+    base = os.path.join(output, BUNDLE)
+    return base if shard == 0 else os.path.join(base, f"shard-{shard}")
+
+
+def _fingerprint(output: str, pages: list[str], count: int) -> str:
+    h = hashlib.sha1(f"{count}\x1f".encode())
+    for rel in pages:
+        st = os.stat(os.path.join(output, rel))
+        h.update(f"{rel}\x1f{st.st_size}\x1f{st.st_mtime_ns}\x1e".encode("utf-8"))
+    return h.hexdigest()
+
+
+def _load_stamps(path: str, output: str) -> dict:
+    """The fingerprints the shards of this output folder were last built from."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        if data.get("output") == os.path.abspath(output):
+            return dict(data.get("shards", {}))
+    except (OSError, ValueError, AttributeError):
+        pass
+    return {}
+
+
+def _clear_bundle(directory: str) -> None:
+    """Empty a bundle folder (Pagefind adds to what is there), keeping the shard folders
+    that live inside the main one."""
+    if not os.path.isdir(directory):
+        return
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        if os.path.isdir(path) and _SHARD_DIR.match(name):
+            continue
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+
+
+def _index_shard(output: str, shard: int, pages: list[str]) -> None:
+    """Index these pages (in a folder of hard links that mirrors the site, so Pagefind gives
+    them the same addresses) into the shard's bundle folder."""
+    target = bundle_dir(output, shard)
+    _clear_bundle(target)
+    os.makedirs(target, exist_ok=True)
+    site = tempfile.mkdtemp(prefix=".search-shard-", dir=output)
+    try:
+        for rel in pages:
+            src, dst = os.path.join(output, rel), os.path.join(site, rel)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            try:
+                os.link(src, dst)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(src, dst)
+        cmd = [sys.executable, "-m", "pagefind", "--site", site, "--output-path", target,
+               "--silent"]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise SearchIndexFailed(f"the search index could not be built: {exc}") from None
+        if proc.returncode != 0:
+            detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+            raise SearchIndexFailed("the search index could not be built (pagefind): "
+                                    + " / ".join(detail))
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
 
 
 def build_index(pelican, changed=None):
     opts = site_settings.read(pelican.settings)
+    output = pelican.output_path
     if not opts["SEARCH_INDEX"]:
         return
-    entry = os.path.join(pelican.output_path, "pagefind", "pagefind-entry.json")
-    if changed == 0 and os.path.exists(entry):
-        logger.info("no page changed: the search index is up to date")
+    # (`changed`, the number of files the build changed, is not enough to go by: a new
+    # shard size changes the index without changing a page)
+    pages = sorted(os.path.relpath(p, output) for p in glob.glob(
+        os.path.join(output, briefing_glob(pelican.settings)), recursive=True))
+    if not pages:
+        logger.warning("search index: no briefing to index yet")
+        _clear_bundle(bundle_dir(output, 0))
         return
-    # the folder is Pagefind's alone: start from an empty one, so no index file of an
-    # earlier build lingers
-    shutil.rmtree(os.path.join(pelican.output_path, "pagefind"), ignore_errors=True)
-    cmd = [sys.executable, "-m", "pagefind", "--site", pelican.output_path, "--silent",
-           "--glob", briefing_glob(pelican.settings)]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexFailed(f"the search index could not be built: {exc}") from None
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        raise SearchIndexFailed("the search index could not be built (pagefind): "
-                                + " / ".join(detail))
-    logger.info("search index written to %s/pagefind", pelican.output_path)
+    count = shard_count(len(pages), opts["SEARCH_SHARD_SIZE"])
+    while True:
+        shards: list[list[str]] = [[] for _ in range(count)]
+        for rel in pages:
+            shards[shard_of(rel, count) if count > 1 else 0].append(rel)
+        if count == 1 or all(shards):
+            break
+        count //= 2  # Pagefind cannot index an empty shard (only with tiny shard sizes)
+
+    # shard folders of an earlier shard count go
+    main = bundle_dir(output, 0)
+    if os.path.isdir(main):
+        for name in os.listdir(main):
+            found = _SHARD_DIR.match(name)
+            if found and not 0 < int(found.group(1)) < count:
+                shutil.rmtree(os.path.join(main, name))
+    # the fingerprints live in the build cache (in the output they would differ between
+    # two builds of the same pages, since they include modification times)
+    cache = pelican.settings.get("CACHE_PATH") or os.path.join(output, ".cache")
+    stamps_path = os.path.join(cache, STAMPS)
+    old = _load_stamps(stamps_path, output)
+    new, todo = {}, []
+    for shard, members in enumerate(shards):
+        new[str(shard)] = _fingerprint(output, members, count)
+        if old.get(str(shard)) != new[str(shard)] or not os.path.exists(
+                os.path.join(bundle_dir(output, shard), "pagefind-entry.json")):
+            todo.append((shard, members))
+    if todo:
+        logger.info("search index: %d of %d shard(s) to index (%d briefings)", len(todo),
+                    count, sum(len(m) for _, m in todo))
+        # forget the old fingerprints first: an interrupted indexing is redone next time
+        os.makedirs(cache, exist_ok=True)
+        sitefiles.write_json(cache, STAMPS, {"output": os.path.abspath(output), "shards": {
+            k: v for k, v in old.items() if k not in {str(s) for s, _ in todo}}})
+        workers = min(len(todo), 2, len(os.sched_getaffinity(0)))
+        with ThreadPoolExecutor(workers) as pool:
+            for future in [pool.submit(_index_shard, output, *job) for job in todo]:
+                future.result()
+    sitefiles.write_json(cache, STAMPS, {"output": os.path.abspath(output), "shards": new})
+    sitefiles.write_json(output, os.path.join(BUNDLE, SHARDS_FILE),
+                         {"shards": [f"shard-{i}/" for i in range(1, count)]})
+    logger.info("search index written to %s/%s", output, BUNDLE)
 
 
 def register():

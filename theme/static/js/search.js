@@ -1,13 +1,23 @@
 /* Briefing search: Pagefind's UI with the facet filters, served from this site.
-   /search/?q=words&region=Libya&systems=S-400 opens with that query and those filters. */
+   /search/?q=words&region=Libya&systems=S-400 opens with that query and those filters.
+   A large archive is indexed in shards (pagefind/shards.json lists them): they are merged
+   into one search here. */
 (function () {
   "use strict";
   function start() {
     var root = document.getElementById("search");
     if (!root || typeof PagefindUI === "undefined") { return; }
+    var bundle = root.getAttribute("data-bundle");
+    fetch(bundle + "shards.json")
+      .then(function (response) { return response.ok ? response.json() : { shards: [] }; })
+      .catch(function () { return { shards: [] }; })
+      .then(function (listing) { mount(root, bundle, listing.shards || []); });
+  }
+  function mount(root, bundle, shards) {
     var ui = new PagefindUI({
       element: "#search",
-      bundlePath: root.getAttribute("data-bundle"),
+      bundlePath: bundle,
+      mergeIndex: shards.map(function (shard) { return { bundlePath: bundle + shard }; }),
       showSubResults: false,
       showImages: false,
       resetStyles: false,
