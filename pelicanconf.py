@@ -94,6 +94,7 @@ LOAD_CONTENT_CACHE = True
 CONTENT_CACHING_LAYER = "generator"
 CHECK_MODIFIED_METHOD = "sha1"
 CACHE_PATH = os.path.join(HERE, "cache")
+GZIP_CACHE = False  # compressing the cache cost more time than reading it saved
 BUILD_PROCESSES = None
 
 # Links in the menu, after the pages.

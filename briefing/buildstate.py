@@ -42,24 +42,38 @@ def plain(value, depth=0):
 
 
 def _tree_stats(roots: Iterable[str | os.PathLike]) -> list[tuple[str, int, int]]:
-    stats = []
+    """(path, size, mtime) of every file under the roots, in a stable (sorted) order."""
+    stats: list[tuple[str, int, int]] = []
+
+    def walk(directory: str) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            return
+        subdirs = []
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    # like os.walk: a link to a folder is not followed
+                    if entry.name != "__pycache__" and not entry.is_symlink():
+                        subdirs.append(entry.path)
+                    continue
+                if entry.name.endswith((".pyc", ".tmp")):
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue
+            stats.append((entry.path, st.st_size, st.st_mtime_ns))
+        for path in subdirs:
+            walk(path)
+
     for root in roots:
         root = os.fspath(root)
         if os.path.isfile(root):
             st = os.stat(root)
             stats.append((root, st.st_size, st.st_mtime_ns))
-            continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-            for name in sorted(filenames):
-                if name.endswith((".pyc", ".tmp")):
-                    continue
-                path = os.path.join(dirpath, name)
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                stats.append((path, st.st_size, st.st_mtime_ns))
+        else:
+            walk(root)
     return stats
 
 
@@ -122,8 +136,9 @@ class BuildState:
     def record(self) -> None:
         """Remember this build's inputs and the files now in the output folder."""
         files = []
+        skip = len(os.path.join(self.output_path, ""))
         for path, size, _ in _tree_stats([self.output_path]):
-            rel = os.path.relpath(path, self.output_path)
+            rel = path[skip:]
             if not rel.startswith("."):
                 files.append((rel, size))
         os.makedirs(os.path.dirname(self.path), exist_ok=True)

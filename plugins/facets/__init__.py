@@ -281,7 +281,9 @@ class FacetsGenerator(Generator):
                     row[facet] = [str(t) for t in getattr(a, facet, []) or []]
                 row["related"] = [link.article.url for link in getattr(a, "related", [])]
                 rows.append(row)
-            sitefiles.write_json(self.output_path, opts["API_BRIEFINGS_SAVE_AS"], rows)
+            # one briefing per line
+            sitefiles.write_json(self.output_path, opts["API_BRIEFINGS_SAVE_AS"], rows,
+                                 expand=1)
         if opts["API_TERMS_SAVE_AS"]:
             data = {
                 facet.key: [

@@ -13,6 +13,9 @@
   a subclass of Pelican's ``Article`` that only remembers them.
 * A briefing's card (the same on every list it appears in) is rendered once per page depth
   (the ``card`` template filter).
+* Period archives (year and month pages) are grouped in linear time, and tag, category and
+  author pages are skipped when their ``*_SAVE_AS`` is empty, or else get their briefings by
+  a set lookup: Pelican 4.12 finds them by list membership, quadratic in the archive's size.
 
 Once the pages are written, the signal ``briefing_output_written`` is sent with the number
 of files that changed (the search plugin skips re-indexing when none did).
@@ -30,10 +33,11 @@ from jinja2 import pass_context
 from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article
+from pelican.generators import ArticlesGenerator
 
 from briefing import buildstate
 
-from .writer import FastWriter, flush_all
+from .writer import FastWriter, flush_all, own_digest
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +93,68 @@ def card(context, article, heading="h3"):
 
 def add_filters(generator):
     generator.env.filters["card"] = card
+
+
+_pelican_period_archives = ArticlesGenerator._build_period_archives
+
+
+def _period_archives(self, sorted_articles, articles, settings):
+    """Pelican's period archives, with each period's ``articles`` found in linear time
+    (the same list: the period's briefings in the order of ``articles``)."""
+    archives = _pelican_period_archives(self, sorted_articles, [], settings)
+    position = {id(article): i for i, article in enumerate(articles)}
+    for group in archives.values():
+        for archive in group:
+            archive["articles"] = sorted(
+                (a for a in archive["dates"] if id(a) in position),
+                key=lambda a: position[id(a)])
+    return archives
+
+
+def remember_digest(content):
+    """On reading: the digest of the briefing's own text and metadata, for the writer's
+    fingerprints (kept in the content cache, so an unchanged briefing is not hashed again)."""
+    if isinstance(content, Article):
+        content._briefing_own_digest = own_digest(content)
+
+
+class _MemberList(list):
+    """A list whose ``in`` looks its items up by identity in a set (as ``in`` effectively
+    does for Articles, which compare by identity), not one by one."""
+
+    def __contains__(self, item):
+        ids = self.__dict__.get("_ids")
+        if ids is None or len(ids) != len(self):
+            ids = self.__dict__["_ids"] = {id(x) for x in self}
+        return id(item) in ids
+
+
+def _grouped_pages(method, setting, attribute):
+    def generate(self, write):
+        if not self.settings.get(setting):
+            return  # these pages are not made: nothing to group
+        groups = getattr(self, attribute)  # a dict (tags) or a list of (key, articles)
+        if isinstance(groups, dict):
+            for key, articles in list(groups.items()):
+                groups[key] = _MemberList(articles)
+        else:
+            groups[:] = [(key, _MemberList(articles)) for key, articles in groups]
+        return method(self, write)
+
+    generate.__doc__ = method.__doc__
+    return generate
+
+
+def _linear_pelican_groupings():
+    gen = ArticlesGenerator
+    if getattr(gen, "_briefing_linear", False):
+        return
+    gen._build_period_archives = _period_archives
+    gen.generate_tags = _grouped_pages(gen.generate_tags, "TAG_SAVE_AS", "tags")
+    gen.generate_categories = _grouped_pages(gen.generate_categories, "CATEGORY_SAVE_AS",
+                                             "categories")
+    gen.generate_authors = _grouped_pages(gen.generate_authors, "AUTHOR_SAVE_AS", "authors")
+    gen._briefing_linear = True
 
 
 def get_writer(_pelican):
@@ -148,8 +214,10 @@ def flush_pages(pelican):
 
 
 def register():
+    _linear_pelican_groupings()
     signals.initialized.connect(guard_run)
     signals.get_writer.connect(get_writer)
+    signals.content_object_init.connect(remember_digest)
     signals.article_generator_finalized.connect(cache_urls)
     signals.generator_init.connect(add_filters)
     signals.finalized.connect(flush_pages)

@@ -75,6 +75,13 @@ def _read(path):
 
 
 # --- fingerprints ---------------------------------------------------------------------------
+def own_digest(content) -> str:
+    """A briefing's own text and metadata, as read (the fastbuild plugin computes it once,
+    when the briefing is read, and Pelican's content cache keeps it with the briefing)."""
+    meta = {k: plain(v) for k, v in getattr(content, "metadata", {}).items()}
+    return Fingerprints._hash(getattr(content, "_content", ""), meta)
+
+
 class Fingerprints:
     """Fingerprints of the objects pages are rendered from, each computed once."""
 
@@ -92,7 +99,11 @@ class Fingerprints:
     def _hash(*parts) -> str:
         h = hashlib.sha1()
         for part in parts:
-            h.update(repr(part).encode("utf-8", "surrogatepass"))
+            if type(part) is str:  # the common case, and page texts are long: no repr()
+                h.update(b"\x00s")
+                h.update(part.encode("utf-8", "surrogatepass"))
+            else:
+                h.update(repr(part).encode("utf-8", "surrogatepass"))
             h.update(b"\x1f")
         return h.hexdigest()
 
@@ -118,7 +129,7 @@ class Fingerprints:
         cached = self._memo.get(id(content))
         if cached:
             return cached
-        meta = {k: plain(v) for k, v in getattr(content, "metadata", {}).items()}
+        own = getattr(content, "_briefing_own_digest", None) or own_digest(content)
         related = [(self.display(link.article), getattr(link, "reason", ""))
                    for link in getattr(content, "related", []) or []]
         neighbours = [self.display(n) if n is not None else None
@@ -126,8 +137,7 @@ class Fingerprints:
                                 getattr(content, "next_article", None))]
         facets = {f: [(str(t), getattr(t, "url", None)) for t in getattr(content, f, []) or []]
                   for f in ("region", "actors", "systems")}
-        digest = self._hash(self.display(content), content.save_as,
-                            getattr(content, "_content", ""), meta, related, neighbours,
+        digest = self._hash(self.display(content), content.save_as, own, related, neighbours,
                             facets, getattr(content, "template", None))
         return self._remember(content, digest)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup
 from pelican import signals
@@ -26,8 +26,7 @@ LEDE_WORDS = 40
 LEDE_CHARS = 4000
 
 
-@dataclass(frozen=True)
-class RelatedLink:
+class RelatedLink(NamedTuple):
     article: object
     score: float
     shared: tuple[str, ...]
@@ -105,8 +104,8 @@ def add_related(generator):
     ]
     links = scoring.related(items, vocab.ancestors, options_from(opts))
     for i, article in enumerate(articles):
-        article.related = [RelatedLink(articles[int(link.key)], link.score, link.shared)
-                           for link in links[str(i)]]
+        article.related = [RelatedLink(articles[int(key)], score, shared)
+                           for key, score, shared in links[str(i)]]
     logger.debug("related: %d briefings in %.2f s", len(articles),
                  time.perf_counter() - started)
 
