@@ -12,12 +12,13 @@ No Pelican import here; settings are a plain mapping.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 STATE_FILE = "build-state.json"
 PACKAGE = Path(__file__).resolve().parent
@@ -41,8 +42,10 @@ def plain(value, depth=0):
     return type(value).__name__
 
 
-def _tree_stats(roots: Iterable[str | os.PathLike]) -> list[tuple[str, int, int]]:
-    """(path, size, mtime) of every file under the roots, in a stable (sorted) order."""
+def _tree_stats(roots: Iterable[str | os.PathLike],
+                prune: Callable[[str], bool] | None = None) -> list[tuple[str, int, int]]:
+    """(path, size, mtime) of every file under the roots, in a stable (sorted) order;
+    folders for which ``prune(path)`` is true are left out."""
     stats: list[tuple[str, int, int]] = []
 
     def walk(directory: str) -> None:
@@ -55,7 +58,8 @@ def _tree_stats(roots: Iterable[str | os.PathLike]) -> list[tuple[str, int, int]
             try:
                 if entry.is_dir():
                     # like os.walk: a link to a folder is not followed
-                    if entry.name != "__pycache__" and not entry.is_symlink():
+                    if entry.name != "__pycache__" and not entry.is_symlink() and not (
+                            prune and prune(entry.path)):
                         subdirs.append(entry.path)
                     continue
                 if entry.name.endswith((".pyc", ".tmp")):
@@ -100,6 +104,9 @@ def code_and_theme_fingerprint(settings: Mapping[str, Any]) -> str:
                    pelican_version, sys.version)
 
 
+SEARCH_BUNDLE = "pagefind"
+
+
 class BuildState:
     """The inputs of a build, compared with the last successful build's."""
 
@@ -134,13 +141,19 @@ class BuildState:
         return True
 
     def record(self) -> None:
-        """Remember this build's inputs and the files now in the output folder."""
+        """Remember this build's inputs and the files now in the output folder (of the
+        search index, only its entry files: it has thousands, and the search plugin checks
+        its shards itself)."""
         files = []
         skip = len(os.path.join(self.output_path, ""))
-        for path, size, _ in _tree_stats([self.output_path]):
+        search = os.path.join(self.output_path, SEARCH_BUNDLE)
+        for path, size, _ in _tree_stats([self.output_path], prune=search.__eq__):
             rel = path[skip:]
             if not rel.startswith("."):
                 files.append((rel, size))
+        for entry in sorted(glob.glob(os.path.join(search, "pagefind-entry.json")) +
+                            glob.glob(os.path.join(search, "*", "pagefind-entry.json"))):
+            files.append((entry[skip:], os.path.getsize(entry)))
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         tmp = self.path + ".tmp"
         with open(tmp, "w", encoding="utf-8") as handle:

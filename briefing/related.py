@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 import numpy as np
-from scipy import sparse
 
 FACETS = ("region", "actors", "systems")
 
@@ -135,7 +134,9 @@ def text_hashes(text: str) -> np.ndarray:
     return hash_words(tokens(text))
 
 
-def _l2_normalise(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+def _l2_normalise(matrix: "sparse.csr_matrix") -> "sparse.csr_matrix":
+    from scipy import sparse
+
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.diags(1.0 / norms).dot(matrix).tocsr()
@@ -149,6 +150,7 @@ def _tag_matrix(items: list[Item], opts: RelatedOptions, ancestors: Ancestors):
     ancestor), times ``sqrt(weight[facet] * idf)``.  ``direct`` is the same matrix
     without the features reached only through a parent (for the reasons).
     """
+    from scipy import sparse  # imported when needed: a no-op build never is
     n = len(items)
     terms_of = [item.terms for item in items]
     occurrences = [(facet, name) for terms in terms_of for facet in FACETS
@@ -202,7 +204,7 @@ def _tag_matrix(items: list[Item], opts: RelatedOptions, ancestors: Ancestors):
     return matrix, direct, names, df, tag_counts
 
 
-def _text_matrix(items: list[Item], max_df: float) -> sparse.csr_matrix:
+def _text_matrix(items: list[Item], max_df: float) -> "sparse.csr_matrix":
     """L2-normalised TF-IDF rows (tf = 1 + ln count, idf = ln((1+N)/(1+df)) + 1) of the
     items' words, without the words found in more than ``max(50, max_df * N)`` items.
 
@@ -210,6 +212,7 @@ def _text_matrix(items: list[Item], max_df: float) -> sparse.csr_matrix:
     full cosine that the distinctive words make; the common words add little to it (their
     idf is low) but would make every pair a candidate.
     """
+    from scipy import sparse  # imported when needed: a no-op build never is
     n = len(items)
     hashes = [item.hashes() for item in items]
     lengths = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=n)
@@ -280,6 +283,7 @@ def _best_per_row(rows: np.ndarray, values: np.ndarray, limit: int) -> np.ndarra
 def related(items: list[Item], ancestors: Ancestors | None = None,
             options: RelatedOptions | None = None) -> dict[str, list[Link]]:
     """The top ``options.count`` related items for every item, best first."""
+    from scipy import sparse  # imported when needed: a no-op build never is
     opts = options or RelatedOptions()
     ancestors = ancestors or _no_ancestors
     n = len(items)
