@@ -1,6 +1,7 @@
 """Incremental, parallel builds: the same pages as a full serial build, less work."""
 
 import filecmp
+import json
 import shutil
 
 from conftest import CONTENT, build_site
@@ -56,6 +57,23 @@ def test_editing_one_briefing_rewrites_only_the_pages_that_show_it(tmp_path):
     assert "about/index.html" not in changed
     assert len(changed) < len(before) / 4, sorted(changed)
     # and the result is exactly what a full build from scratch gives
+    fresh = build_site(content, tmp_path / "fresh")
+    assert _same_tree(out, fresh.output) == []
+
+
+def test_retagging_a_briefing_updates_related_links_everywhere(tmp_path):
+    # related links are reused from the last build only while none of their inputs changed
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    out = tmp_path / "out"
+    assert build_site(content, out).returncode == 0
+    export = out / "api" / "briefings.json"
+    before = {b["url"]: b["related"] for b in json.loads(export.read_text())}
+    source = content / "briefings" / "iran-receives-s-300-from-russia.md"
+    source.write_text(source.read_text().replace("systems:\n- S-300\n", "systems:\n- Patriot\n"))
+    assert build_site(content, out).returncode == 0
+    after = {b["url"]: b["related"] for b in json.loads(export.read_text())}
+    assert after != before
     fresh = build_site(content, tmp_path / "fresh")
     assert _same_tree(out, fresh.output) == []
 

@@ -30,7 +30,7 @@ from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
 from briefing import facets as facet_index
-from briefing import site_settings, sitefiles, vocabulary
+from briefing import resultcache, site_settings, sitefiles, vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -121,8 +121,12 @@ class Facet:
         return self.label
 
 
+def vocab_path(options) -> str:
+    return options["BRIEFING_VOCABULARY"] or vocabulary.default_path()
+
+
 def load_vocabulary(options):
-    path = options["BRIEFING_VOCABULARY"] or vocabulary.default_path()
+    path = vocab_path(options)
     vocab = vocabulary.load(path)
     if vocab.problems:
         for line, message in vocab.problems:
@@ -154,10 +158,21 @@ class FacetsGenerator(Generator):
             term = vocab.get(facet, name)
             return term.slug if term else None
 
-        index = facet_index.build(
-            entries, facet_keys, lookup=vocab.get, ancestors=vocab.ancestors,
-            suggest=vocab.suggest, slug_of=slug_of, rollup=opts["FACET_ROLLUP"],
-            cooccurring=opts["FACET_COOCCURRING"], timeline=opts["FACET_TIMELINE"])
+        # the index is reused from the last build while its inputs are the same
+        options = (facet_keys, opts["FACET_ROLLUP"], opts["FACET_COOCCURRING"],
+                   opts["FACET_TIMELINE"])
+        cache = resultcache.ResultCache(
+            self.settings.get("CACHE_PATH"), "facet-index.pickle", resultcache.digest(
+                [options] + [(a.source_path, e.date.isoformat(), sorted(e.terms.items()))
+                             for a, e in zip(articles, entries)],
+                files=(vocab_path(opts), facet_index.__file__)))
+        index = cache.load()
+        if index is None:
+            index = facet_index.build(
+                entries, facet_keys, lookup=vocab.get, ancestors=vocab.ancestors,
+                suggest=vocab.suggest, slug_of=slug_of, rollup=opts["FACET_ROLLUP"],
+                cooccurring=opts["FACET_COOCCURRING"], timeline=opts["FACET_TIMELINE"])
+            cache.save(index)
 
         for (facet, name), stats in index.terms.items():
             term = FacetTerm(name, self.settings, facet, stats.slug, opts)

@@ -10,6 +10,7 @@ date) for the briefing page.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import NamedTuple
 
@@ -18,7 +19,7 @@ from pelican import signals
 from pelican.contents import Article
 
 from briefing import related as scoring
-from briefing import site_settings, vocabulary
+from briefing import resultcache, site_settings, vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -93,21 +94,41 @@ def add_related(generator):
     if not opts["RELATED_COUNT"] or len(articles) < 2:
         return
     path = opts["BRIEFING_VOCABULARY"] or vocabulary.default_path()
-    vocab = vocabulary.load(path)
     started = time.perf_counter()
+    keys = [os.path.abspath(a.source_path) for a in articles]
     items = [
-        scoring.Item(key=str(i), date=a.date,
+        scoring.Item(key=key, date=a.date,
                      terms={f: tuple(str(t) for t in getattr(a, f, []) or [])
                             for f in scoring.FACETS},
                      word_hashes=_hashes(a))
-        for i, a in enumerate(articles)
+        for key, a in zip(keys, articles)
     ]
-    links = scoring.related(items, vocab.ancestors, options_from(opts))
-    for i, article in enumerate(articles):
-        article.related = [RelatedLink(articles[int(key)], score, shared)
-                           for key, score, shared in links[str(i)]]
-    logger.debug("related: %d briefings in %.2f s", len(articles),
-                 time.perf_counter() - started)
+    options = options_from(opts)
+    # reused from the last build while none of its inputs changed (an edit past a
+    # briefing's lede, say): the scoring is skipped
+    cache = resultcache.ResultCache(generator.settings.get("CACHE_PATH"),
+                                    "related-links.pickle",
+                                    _inputs_digest(items, options, path))
+    links = cache.load()
+    if links is None:
+        links = scoring.related(items, vocabulary.load(path).ancestors, options)
+        cache.save({k: [tuple(link) for link in v] for k, v in links.items()})
+    by_key = dict(zip(keys, articles))
+    for key, article in zip(keys, articles):
+        article.related = [RelatedLink(by_key[other], score, shared)
+                           for other, score, shared in links[key]]
+    logger.debug("related: %d briefings in %.2f s%s", len(articles),
+                 time.perf_counter() - started, " (unchanged)" if cache.hit else "")
+
+
+def _inputs_digest(items, options, vocabulary_path) -> str:
+    """Everything the related links depend on: each briefing's address, date, terms and
+    text (as word ids), the options, the vocabulary and the scoring code."""
+    parts: list = [options]
+    for item in items:
+        parts.append((item.key, item.date.isoformat(), sorted(item.terms.items())))
+        parts.append(item.hashes().tobytes())
+    return resultcache.digest(parts, files=(vocabulary_path, scoring.__file__))
 
 
 def register():

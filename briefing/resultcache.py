@@ -1,0 +1,66 @@
+"""A computation's last result, kept in the build cache and reused while its inputs are the
+same (for the whole-archive steps of a rebuild: related links, facet indexes).
+
+The caller names everything the result depends on; :func:`digest` hashes it (with the
+source of the code that computes it), and :class:`ResultCache` returns the stored result
+only when that digest matches.  A missing, unreadable or stale file is a miss, never an
+error; writes are atomic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from typing import Any, Iterable
+
+
+def digest(parts: Iterable[Any], files: Iterable[str] = ()) -> str:
+    """SHA-1 of ``repr()`` of each part (bytes as they are) and of the files' contents."""
+    h = hashlib.sha1()
+    for path in files:
+        with open(path, "rb") as handle:
+            h.update(hashlib.sha1(handle.read()).digest())
+    for part in parts:
+        h.update(part if isinstance(part, (bytes, bytearray)) else repr(part).encode())
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+class ResultCache:
+    """``load()`` the result stored for this digest (None if there is none), ``save()`` one."""
+
+    def __init__(self, cache_dir: str | None, name: str, key: str):
+        self.path = os.path.join(cache_dir, name) if cache_dir else ""
+        self.key = key
+        self.hit = False
+
+    def load(self) -> Any | None:
+        if not self.path:
+            return None
+        try:
+            with open(self.path, "rb") as handle:
+                key, value = pickle.load(handle)
+        except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError,
+                pickle.UnpicklingError):
+            return None
+        if key != self.key:
+            return None
+        self.hit = True
+        return value
+
+    def save(self, value: Any) -> None:
+        if not self.path:
+            return
+        folder = os.path.dirname(self.path)
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((self.key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
