@@ -85,7 +85,7 @@ def decode(data: bytes, path: Path, warnings: list[str]) -> str:
     if controls > len(sample) * 0.05:
         raise IngestError(f"{path}: this looks like a binary file, not a text page")
     try:
-        return data.decode("utf-8-sig")
+        return _not_blank(data.decode("utf-8-sig"), path)
     except UnicodeDecodeError:
         pass
     for encoding in ("cp1252", "latin-1"):
@@ -95,8 +95,15 @@ def decode(data: bytes, path: Path, warnings: list[str]) -> str:
             continue
         warnings.append(f"{path}: not UTF-8; read as {encoding}")
         logger.warning("%s: not UTF-8; read as %s", path, encoding)
-        return text
+        return _not_blank(text, path)
     raise IngestError(f"{path}: the text encoding cannot be read")  # pragma: no cover
+
+
+def _not_blank(text: str, path: Path) -> str:
+    # blank once decoded: no-break spaces, say, which bytes.strip() does not see
+    if not text.strip():
+        raise IngestError(f"{path}: the file is empty (only blank characters)")
+    return text
 
 
 def clean(text: str, kind: str, path: Path, source_url: str | None = None) -> Extracted:

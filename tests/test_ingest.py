@@ -134,6 +134,8 @@ def test_dry_run_writes_nothing(tmp_path, raw):
 @pytest.mark.parametrize("name, data, message", [
     ("empty.txt", b"", "the file is empty"),
     ("blank.txt", b"  \n\n \n", "the file is empty"),
+    ("nbsp.txt", b"\xa0\n\xa0", "the file is empty"),  # no-break spaces in cp1252
+    ("nbsp-utf8.txt", "\u00a0\u2003\n".encode(), "the file is empty"),
     ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4,
      "binary file"),
     ("links.txt", ("Home\nNews\nWorld\nSports\nContact\nAbout us\nPrivacy Policy\n"
