@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import concurrent.futures
 import functools
+import gc
 import hashlib
 import itertools
 import os
@@ -283,6 +284,20 @@ def _best_per_row(rows: np.ndarray, values: np.ndarray, limit: int) -> np.ndarra
 def related(items: list[Item], ancestors: Ancestors | None = None,
             options: RelatedOptions | None = None) -> dict[str, list[Link]]:
     """The top ``options.count`` related items for every item, best first."""
+    # the result is some hundred thousand small objects and no reference cycles: the
+    # cyclic garbage collector, set off by so many allocations, would only walk every
+    # object of the build (all the briefings) again and again
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _related(items, ancestors, options)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _related(items: list[Item], ancestors: Ancestors | None,
+             options: RelatedOptions | None) -> dict[str, list[Link]]:
     from scipy import sparse  # imported when needed: a no-op build never is
     opts = options or RelatedOptions()
     ancestors = ancestors or _no_ancestors

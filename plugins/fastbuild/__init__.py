@@ -13,6 +13,8 @@
   a subclass of Pelican's ``Article`` that only remembers them.
 * A briefing's card (the same on every list it appears in) is rendered once per page depth
   (the ``card`` template filter).
+* The cyclic garbage collector is off while the briefings are read (millions of
+  long-lived objects, no garbage cycles), then those objects are frozen out of its way.
 * Period archives (year and month pages) are grouped in linear time, and tag, category and
   author pages are skipped when their ``*_SAVE_AS`` is empty, or else get their briefings by
   a set lookup: Pelican 4.12 finds them by list membership, quadratic in the archive's size.
@@ -23,6 +25,7 @@ of files that changed (the search plugin skips re-indexing when none did).
 
 from __future__ import annotations
 
+import gc
 import glob
 import logging
 import os
@@ -45,6 +48,7 @@ output_written = signal("briefing_output_written")
 CACHE_VERSION_FILE = "content-cache-version"
 
 _MISSING = object()
+_gc_paused = False  # the garbage collector is off while the briefings are read
 
 
 class CachedArticle(Article):
@@ -64,6 +68,17 @@ class CachedArticle(Article):
         if value is _MISSING:
             value = self.__dict__["_cached_save_as"] = self.get_url_setting("save_as")
         return value
+
+
+def after_reading(generator):
+    """Every briefing is read: they live as long as the build, so the garbage collector
+    need not walk them again (``gc.freeze``), and it goes back to work."""
+    global _gc_paused
+    if _gc_paused:
+        _gc_paused = False
+        gc.freeze()
+        gc.enable()
+    cache_urls(generator)
 
 
 def cache_urls(generator):
@@ -199,7 +214,21 @@ def guard_run(pelican):
             return
         state.forget()
         _drop_stale_content_cache(pelican.settings)
-        original()
+        # reading builds (or unpickles) every briefing: millions of long-lived objects
+        # and no garbage cycles, so the cyclic collector only slows it down; it is turned
+        # back on, with those objects frozen out of its way, once reading is done
+        global _gc_paused
+        if gc.get_freeze_count():  # an earlier build of this process (autoreload)
+            gc.unfreeze()
+            gc.collect()
+        _gc_paused = gc.isenabled()
+        gc.disable()
+        try:
+            original()
+        finally:
+            if _gc_paused:
+                _gc_paused = False
+                gc.enable()
         state.record()
 
     pelican.run = run
@@ -218,6 +247,6 @@ def register():
     signals.initialized.connect(guard_run)
     signals.get_writer.connect(get_writer)
     signals.content_object_init.connect(remember_digest)
-    signals.article_generator_finalized.connect(cache_urls)
+    signals.article_generator_finalized.connect(after_reading)
     signals.generator_init.connect(add_filters)
     signals.finalized.connect(flush_pages)
