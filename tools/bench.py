@@ -189,6 +189,14 @@ def related_alone(n: int, runs: int) -> dict:
             "ratio": statistics.fmean(ratios) if ratios else 1.0}
 
 
+def related_in_subprocess(n: int, runs: int) -> dict:
+    """related_alone in a process of its own, as a build computes it: a fresh heap, not
+    the bench's after hours of work."""
+    proc = subprocess.run([PY, __file__, "--related-only", str(n), "--runs", str(runs)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def ingest_and_tag(runs: int) -> tuple[float, float, int]:
     import tempfile
 
@@ -226,9 +234,13 @@ def main() -> int:
     ap.add_argument("--related-sizes", default="20000",
                     help="sizes for the related-links timing alone (default 20000)")
     ap.add_argument("--runs", type=int, default=3, help="runs per measure; medians (default 3)")
+    ap.add_argument("--related-only", type=int, metavar="N", help=argparse.SUPPRESS)
     ap.add_argument("--stock", action="store_true",
                     help="also build with stock Pelican + related-posts (separate venv)")
     args = ap.parse_args()
+    if args.related_only:  # in a fresh process (see related_in_subprocess)
+        print(json.dumps(related_alone(args.related_only, args.runs)))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
     rows = []
     print(f"Briefing benchmark: {os.cpu_count()} cores, medians of {args.runs} runs",
@@ -270,7 +282,7 @@ def main() -> int:
     line("  files rewritten by that rebuild (pages and index)", lambda r: str(r["rewritten"]))
     print()
     for n in [int(s) for s in args.related_sizes.split(",") if s] or sizes:
-        rel = related_alone(n, args.runs)
+        rel = related_in_subprocess(n, args.runs)
         print(f"related links alone, {n:,} briefings: {rel['seconds']:.2f} s "
               f"({rel['seconds'] / n * 1000 * 1000:.0f} ms per 1,000), "
               f"peak {rel['peak']:.0f} MB")
