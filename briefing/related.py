@@ -37,14 +37,16 @@ import concurrent.futures
 import functools
 import gc
 import hashlib
-import itertools
 import os
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple
 
 import numpy as np
+
+if TYPE_CHECKING:  # imported where used: a no-op build never needs scipy
+    from scipy import sparse
 
 FACETS = ("region", "actors", "systems")
 
@@ -351,7 +353,7 @@ def _related(items: list[Item], ancestors: Ancestors | None,
         scores = (combined[lo:hi] @ combined_t[:, lo:c_hi]).toarray()
         start = days[lo]
         if (days[c_hi - 1] - start) / half_life < 400:
-            # for a later j: 2 ** -((d_j - d_i) / h) = 2 ** ((d_i - d0) / h) * 2 ** -((d_j - d0) / h)
+            # for a later j: 2**-((dj - di) / h) = 2**((di - d0) / h) * 2**-((dj - d0) / h)
             factor = np.multiply.outer(
                 np.exp2((days[lo:hi] - start) / half_life).astype(np.float32),
                 ((1.0 - floor) * np.exp2(-(days[lo:c_hi] - start) / half_life)).astype(

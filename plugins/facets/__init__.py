@@ -234,9 +234,7 @@ class FacetsGenerator(Generator):
         return _Unlinked(name)
 
     def generate_output(self, writer):
-        opts = self.options
         term_template = self.get_template("term")
-
         index_template = self.get_template("facet")
         for term in sorted(self.terms.values(), key=lambda t: (t.facet, t.slug)):
             writer.write_file(

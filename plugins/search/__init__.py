@@ -147,6 +147,8 @@ def build_index(pelican, changed=None):
         return
     # (`changed`, the number of files the build changed, is not enough to go by: a new
     # shard size changes the index without changing a page)
+    for leftover in glob.glob(os.path.join(output, ".search-shard-*")):
+        shutil.rmtree(leftover, ignore_errors=True)  # of an interrupted build
     pages = sorted(os.path.relpath(p, output) for p in glob.glob(
         os.path.join(output, briefing_glob(pelican.settings)), recursive=True))
     if not pages:
