@@ -106,7 +106,7 @@ class RelatedOptions:
     few_tags: int = 3
     few_tags_boost: float = 2.0
     text_max_df: float = 0.1  # words in more than this share of briefings (and 50) are
-    window: int = 600         # left out of the text similarity
+    window: int = 1000        # left out of the text similarity
     rare_df: int | None = None  # default: max(25, sqrt(N))
     min_score: float = 0.02
     threads: int | None = None  # default: one per core

@@ -138,7 +138,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RELATED_FEW_TAGS", 3,
             "briefings with fewer tags than this lean twice as much on text similarity",
             _non_negative_int),
-    Setting("RELATED_WINDOW", 600,
+    Setting("RELATED_WINDOW", 1000,
             "briefings this close in date order are all compared; further apart, only "
             "those sharing a rare term (larger: closer to comparing every pair, slower)",
             _non_negative_int),
