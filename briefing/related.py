@@ -374,39 +374,50 @@ def _related(items: list[Item], ancestors: Ancestors | None,
         earlier = (top + lo, np.take_along_axis(by_col, top, axis=1))
         return lo, later, earlier
 
+    # 2. rare terms: pairs further apart than the window that share a rare term
+    def far_candidates():
+        if n <= window + 1:
+            return None
+        rare_df = opts.rare_df or max(25, int(math.sqrt(n)))
+        rare_cols = np.nonzero(tag_df <= rare_df)[0]
+        if not len(rare_cols):
+            return None
+        rare = tag_matrix[:, rare_cols]
+        pairs = (rare @ rare.T).tocoo()
+        far = np.abs(pairs.row - pairs.col) > window
+        rows_i = pairs.row[far].astype(np.int64)
+        cols_j = pairs.col[far].astype(np.int64)
+        # per row, the 2k pairs that share the most on rare terms, scored in full
+        keep = _best_per_row(rows_i, pairs.data[far], 2 * k)
+        rows_i, cols_j = rows_i[keep], cols_j[keep]
+        if not len(rows_i):
+            return None
+        full = np.asarray(combined[rows_i].multiply(combined[cols_j]).sum(axis=1))
+        full = full.ravel() * time_factor(days[rows_i] - days[cols_j])
+        slot = _rank_in_group(rows_i)
+        far_idx = np.full((n, 2 * k), -1, dtype=np.int64)
+        far_score = np.full((n, 2 * k), -np.inf)
+        far_idx[rows_i, slot] = cols_j
+        far_score[rows_i, slot] = full
+        return far_idx, far_score
+
+    # the windows' blocks and the rare-term pairs are worked on at once; the results are
+    # merged in a fixed order, so they do not depend on the number of threads
     starts = range(0, n, block)
     if min(threads, len(starts)) > 1:
         with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+            far_job = pool.submit(far_candidates)
             for lo, later, earlier in pool.map(score_block, starts):
                 best.merge(lo, *later)
                 best.merge(lo, *earlier)
+            far_found = far_job.result()
     else:
         for lo, later, earlier in map(score_block, starts):
             best.merge(lo, *later)
             best.merge(lo, *earlier)
-
-    # 2. rare terms: pairs further apart than the window that share a rare term
-    if n > window + 1:
-        rare_df = opts.rare_df or max(25, int(math.sqrt(n)))
-        rare_cols = np.nonzero(tag_df <= rare_df)[0]
-        if len(rare_cols):
-            rare = tag_matrix[:, rare_cols]
-            pairs = (rare @ rare.T).tocoo()
-            far = np.abs(pairs.row - pairs.col) > window
-            rows_i = pairs.row[far].astype(np.int64)
-            cols_j = pairs.col[far].astype(np.int64)
-            # per row, the 2k pairs that share the most on rare terms, scored in full
-            keep = _best_per_row(rows_i, pairs.data[far], 2 * k)
-            rows_i, cols_j = rows_i[keep], cols_j[keep]
-            if len(rows_i):
-                full = np.asarray(combined[rows_i].multiply(combined[cols_j]).sum(axis=1))
-                full = full.ravel() * time_factor(days[rows_i] - days[cols_j])
-                slot = _rank_in_group(rows_i)
-                far_idx = np.full((n, 2 * k), -1, dtype=np.int64)
-                far_score = np.full((n, 2 * k), -np.inf)
-                far_idx[rows_i, slot] = cols_j
-                far_score[rows_i, slot] = full
-                best.merge(0, far_idx, far_score)
+        far_found = far_candidates()
+    if far_found is not None:
+        best.merge(0, *far_found)
 
     # 3. the best k of all candidates, best first
     rows_r, cols_r, scores_r = best.ranked(k, opts.min_score)
