@@ -129,3 +129,25 @@ def test_reading_in_parallel_gives_the_same_site_and_the_same_errors(tmp_path):
     assert _same_tree(serial.output, parallel.output) == []
     assert "<li>item 7</li>" in (parallel.output / "briefings" / "briefing-number-7" /
                                  "index.html").read_text()
+
+
+def test_linear_period_archives_match_pelicans_own():
+    import datetime as dt
+    import sys
+    from types import SimpleNamespace
+
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import fastbuild
+    from pelican.settings import DEFAULT_CONFIG
+
+    settings = dict(DEFAULT_CONFIG, YEAR_ARCHIVE_SAVE_AS="archives/{date:%Y}/index.html",
+                    MONTH_ARCHIVE_SAVE_AS="archives/{date:%Y}/{date:%m}/index.html")
+    start = dt.datetime(2023, 1, 1)
+    articles = [SimpleNamespace(date=start + dt.timedelta(days=d)) for d in
+                (400, 3, 35, 3, 700, 36, 1, 400)]  # the caller's order, with equal dates
+    dates = sorted(articles, key=lambda a: a.date)
+    ours = fastbuild._period_archives(None, dates, articles, settings)
+    pelicans = fastbuild._pelican_period_archives(None, dates, articles, settings)
+    assert ours == pelicans
+    assert sum(len(a["articles"]) for a in ours["year"]) == len(articles)
