@@ -246,6 +246,9 @@ def _rank_in_group(sorted_keys: np.ndarray) -> np.ndarray:
     return np.arange(len(sorted_keys)) - np.repeat(starts, sizes)
 
 
+RARE_CHUNK = 2048  # rows per chunk of the rare-term pairs
+
+
 class _TopK:
     """The best ``k`` (index, score) per row so far; candidates merged in batches."""
 
@@ -382,23 +385,28 @@ def _related(items: list[Item], ancestors: Ancestors | None,
         rare_cols = np.nonzero(tag_df <= rare_df)[0]
         if not len(rare_cols):
             return None
-        rare = tag_matrix[:, rare_cols]
-        pairs = (rare @ rare.T).tocoo()
-        far = np.abs(pairs.row - pairs.col) > window
-        rows_i = pairs.row[far].astype(np.int64)
-        cols_j = pairs.col[far].astype(np.int64)
-        # per row, the 2k pairs that share the most on rare terms, scored in full
-        keep = _best_per_row(rows_i, pairs.data[far], 2 * k)
-        rows_i, cols_j = rows_i[keep], cols_j[keep]
-        if not len(rows_i):
-            return None
-        full = np.asarray(combined[rows_i].multiply(combined[cols_j]).sum(axis=1))
-        full = full.ravel() * time_factor(days[rows_i] - days[cols_j])
-        slot = _rank_in_group(rows_i)
+        rare = tag_matrix[:, rare_cols].tocsr()
+        rare_t = rare.T.tocsr()
         far_idx = np.full((n, 2 * k), -1, dtype=np.int64)
         far_score = np.full((n, 2 * k), -np.inf)
-        far_idx[rows_i, slot] = cols_j
-        far_score[rows_i, slot] = full
+        # in chunks of rows, so that memory stays small however many pairs there are
+        for lo in range(0, n, RARE_CHUNK):
+            hi = min(n, lo + RARE_CHUNK)
+            pairs = (rare[lo:hi] @ rare_t).tocoo()
+            rows_i = pairs.row.astype(np.int64) + lo
+            cols_j = pairs.col.astype(np.int64)
+            far = np.abs(rows_i - cols_j) > window
+            rows_i, cols_j = rows_i[far], cols_j[far]
+            # per row, the 2k pairs that share the most on rare terms, scored in full
+            keep = _best_per_row(rows_i, pairs.data[far], 2 * k)
+            rows_i, cols_j = rows_i[keep], cols_j[keep]
+            if not len(rows_i):
+                continue
+            full = np.asarray(combined[rows_i].multiply(combined[cols_j]).sum(axis=1))
+            full = full.ravel() * time_factor(days[rows_i] - days[cols_j])
+            slot = _rank_in_group(rows_i)
+            far_idx[rows_i, slot] = cols_j
+            far_score[rows_i, slot] = full
         return far_idx, far_score
 
     # the windows' blocks and the rare-term pairs are worked on at once; the results are
