@@ -8,6 +8,7 @@ summary, author, get_content); no Pelican import here.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -59,6 +60,48 @@ def dumps(data: Any, expand: int = 2, indent: str = "") -> str:
 
 def write_json(output_path: str, rel: str, data: Any, expand: int = 2) -> str:
     return write_text(output_path, rel, dumps(data, expand) + "\n")
+
+
+def write_json_list(output_path: str, rel: str, items: Iterable[Any]) -> str:
+    """A JSON list, one item per line (as ``write_json(..., expand=1)`` writes it), streamed:
+    a large export is never held in memory whole. Atomic, and a file that already holds
+    these bytes is left untouched (its modification time too)."""
+    path = os.path.join(output_path, rel)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".write.", suffix=".tmp", dir=os.path.dirname(path))
+    digest = hashlib.sha1()
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            def put(text: str) -> None:
+                data = text.encode("utf-8")
+                digest.update(data)
+                handle.write(data)
+
+            first = True
+            for item in items:
+                put(("[\n " if first else ",\n ") + dumps(item, 0))
+                first = False
+            put("[]\n" if first else "\n]\n")
+        if _file_sha1(path) == digest.digest():
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def _file_sha1(path: str) -> bytes | None:
+    digest = hashlib.sha1()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.digest()
 
 
 def site_base(settings) -> str:

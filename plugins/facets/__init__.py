@@ -282,21 +282,22 @@ class FacetsGenerator(Generator):
         if opts["API_BRIEFINGS_SAVE_AS"]:
             articles = sorted(self.context.get("articles", []),
                               key=lambda a: (a.date, a.url), reverse=True)
-            rows = []
-            for a in articles:
-                row = {
-                    "title": str(a.title),
-                    "url": a.url,
-                    "date": a.date.isoformat(),
-                    "summary": plain_text(getattr(a, "summary", "") or ""),
-                }
-                for facet in facet_keys:
-                    row[facet] = [str(t) for t in getattr(a, facet, []) or []]
-                row["related"] = [link.article.url for link in getattr(a, "related", [])]
-                rows.append(row)
-            # one briefing per line
-            sitefiles.write_json(self.output_path, opts["API_BRIEFINGS_SAVE_AS"], rows,
-                                 expand=1)
+
+            def rows():
+                for a in articles:
+                    row = {
+                        "title": str(a.title),
+                        "url": a.url,
+                        "date": a.date.isoformat(),
+                        "summary": plain_text(getattr(a, "summary", "") or ""),
+                    }
+                    for facet in facet_keys:
+                        row[facet] = [str(t) for t in getattr(a, facet, []) or []]
+                    row["related"] = [link.article.url for link in getattr(a, "related", [])]
+                    yield row
+
+            # one briefing per line, written as it is made
+            sitefiles.write_json_list(self.output_path, opts["API_BRIEFINGS_SAVE_AS"], rows())
         if opts["API_TERMS_SAVE_AS"]:
             data = {
                 facet.key: [
