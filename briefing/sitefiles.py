@@ -21,21 +21,25 @@ from feedgenerator import Atom1Feed, get_tag_uri
 
 def write_text(output_path: str, rel: str, text: str) -> str:
     """Write atomically; a file whose content is already this text is left untouched."""
-    path = os.path.join(output_path, rel)
-    data = text.encode("utf-8")
-    try:
-        if os.path.getsize(path) == len(data):
-            with open(path, "rb") as handle:
-                if handle.read() == data:
-                    return path
-    except OSError:
-        pass
+    return _write_chunks(os.path.join(output_path, rel), [text.encode("utf-8")])
+
+
+def _write_chunks(path: str, chunks: Iterable[bytes]) -> str:
+    """Write the chunks to a temporary file beside ``path``, then rename it into place,
+    unless ``path`` already holds these bytes: then it is left untouched (its modification
+    time too). Nothing is held in memory but one chunk."""
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".write.", suffix=".tmp", dir=os.path.dirname(path))
+    digest = hashlib.sha1()
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                digest.update(chunk)
+                handle.write(chunk)
+        if _file_sha1(path) == digest.digest():
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -64,33 +68,15 @@ def write_json(output_path: str, rel: str, data: Any, expand: int = 2) -> str:
 
 def write_json_list(output_path: str, rel: str, items: Iterable[Any]) -> str:
     """A JSON list, one item per line (as ``write_json(..., expand=1)`` writes it), streamed:
-    a large export is never held in memory whole. Atomic, and a file that already holds
-    these bytes is left untouched (its modification time too)."""
-    path = os.path.join(output_path, rel)
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".write.", suffix=".tmp", dir=os.path.dirname(path))
-    digest = hashlib.sha1()
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            def put(text: str) -> None:
-                data = text.encode("utf-8")
-                digest.update(data)
-                handle.write(data)
+    a large export is never held in memory whole."""
+    def pieces():
+        first = True
+        for item in items:
+            yield (("[\n " if first else ",\n ") + dumps(item, 0)).encode("utf-8")
+            first = False
+        yield b"[]\n" if first else b"\n]\n"
 
-            first = True
-            for item in items:
-                put(("[\n " if first else ",\n ") + dumps(item, 0))
-                first = False
-            put("[]\n" if first else "\n]\n")
-        if _file_sha1(path) == digest.digest():
-            os.unlink(tmp)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    return _write_chunks(os.path.join(output_path, rel), pieces())
 
 
 def _file_sha1(path: str) -> bytes | None:

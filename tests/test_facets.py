@@ -236,3 +236,28 @@ def test_common_words_do_not_count_in_large_archives():
     result = scoring.related(items)
     assert [link.key for link in result["x1"]] == ["x2"]
     assert result["b010"] == []  # sharing only "military" and "update" is not related
+
+
+def test_result_cache_reuses_only_for_the_same_inputs(tmp_path):
+    from briefing import resultcache
+
+    vocab = tmp_path / "vocab.yaml"
+    vocab.write_text("region: []\n")
+    key = resultcache.digest([("a", 1)], files=[vocab])
+    resultcache.ResultCache(str(tmp_path), "r.pickle", key).save({"links": [1, 2]})
+    again = resultcache.ResultCache(str(tmp_path), "r.pickle", key)
+    assert again.load() == {"links": [1, 2]} and again.hit
+    # other inputs, or a changed file among them: a miss
+    assert resultcache.ResultCache(str(tmp_path), "r.pickle",
+                                   resultcache.digest([("a", 2)], files=[vocab])).load() is None
+    vocab.write_text("region: [Libya]\n")
+    changed = resultcache.digest([("a", 1)], files=[vocab])
+    assert changed != key
+    assert resultcache.ResultCache(str(tmp_path), "r.pickle", changed).load() is None
+    # a damaged cache file is a miss, not an error
+    (tmp_path / "r.pickle").write_bytes(b"not a pickle")
+    assert resultcache.ResultCache(str(tmp_path), "r.pickle", key).load() is None
+    # no cache folder: nothing stored, nothing found
+    nowhere = resultcache.ResultCache(None, "r.pickle", key)
+    nowhere.save({"links": []})
+    assert nowhere.load() is None

@@ -20,7 +20,7 @@
   a set lookup: Pelican 4.12 finds them by list membership, quadratic in the archive's size.
 
 Once the pages are written, the signal ``briefing_output_written`` is sent with the number
-of files that changed (the search plugin skips re-indexing when none did).
+of files that changed (the search plugin then re-indexes the shards whose pages changed).
 """
 
 from __future__ import annotations
