@@ -1,9 +1,11 @@
 """The search index in shards: every briefing indexed once, an edit re-indexes one shard."""
 
+import importlib.util
 import json
 import shutil
 
-from conftest import CONTENT, build_site
+import pytest
+from conftest import CONTENT, ROOT, build_site
 
 BRIEFING = "iran-receives-s-300-from-russia"
 
@@ -59,3 +61,46 @@ def test_shards_cover_every_briefing_and_an_edit_reindexes_one(tmp_path):
     assert list(_bundles(out)) == [""]
     assert not list((out / "pagefind").glob("shard-*"))
     assert _bundles(out)[""][0] == len(briefings)
+
+
+def _search_plugin():
+    """The plugin module as Pelican loads it (from PLUGIN_PATHS), for its helpers."""
+    spec = importlib.util.spec_from_file_location(
+        "briefing_search_plugin", ROOT / "plugins" / "search" / "__init__.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _page(path, title, body=True):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    attr = " data-pagefind-body" if body else ""
+    path.write_text(f"<!doctype html><html lang=en><head><title>{title}</title></head><body>"
+                    f"<main{attr}><h1>{title}</h1><p>{title} words</p></main></body></html>",
+                    encoding="utf-8")
+
+
+def test_a_shard_indexes_exactly_its_pages_whatever_their_names(tmp_path):
+    """Pagefind finds a shard's pages by a glob that lists them: characters with a meaning in
+    globs must be taken literally, and pages outside the shard left out."""
+    search = _search_plugin()
+    site = tmp_path / "site"
+    mine = ["briefings/a,b{c}/index.html", "briefings/x[1]*?/index.html",
+            "briefings/plain/index.html"]
+    for rel in mine:
+        _page(site / rel, rel.split("/")[1])
+    _page(site / "briefings/other/index.html", "other")
+    search._index_shard(str(site), 0, mine)
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == 3
+    assert search.shard_glob(["a,b/index.html"]) == "{a\\,b/index.html}"
+
+
+def test_a_page_pagefind_leaves_out_is_an_error_not_a_silent_loss(tmp_path):
+    search = _search_plugin()
+    site = tmp_path / "site"
+    _page(site / "briefings/one/index.html", "one")
+    _page(site / "briefings/two/index.html", "two", body=False)  # Pagefind skips it
+    with pytest.raises(search.SearchIndexFailed, match="indexed 1 of the 2 briefings"):
+        search._index_shard(str(site), 0, ["briefings/one/index.html",
+                                            "briefings/two/index.html"])

@@ -111,33 +111,55 @@ def _clear_bundle(directory: str) -> None:
             os.unlink(path)
 
 
+# characters with a meaning in Pagefind's globs (the wax crate); escaped with a backslash
+_GLOB_SPECIAL = re.compile(r"([\\?*$:<>()\[\]{},!])")
+
+
+def pagefind_command() -> list[str]:
+    """The Pagefind binary the ``pagefind[bin]`` package carries, run directly (``python -m
+    pagefind`` would start a Python interpreter per shard only to exec it)."""
+    try:
+        import pagefind_bin
+
+        executable = pagefind_bin.get_executable()
+    except (ImportError, OSError):
+        executable = None
+    return [str(executable)] if executable else [sys.executable, "-m", "pagefind"]
+
+
+def shard_glob(pages: list[str]) -> str:
+    """A Pagefind glob that matches exactly these pages (paths relative to the site)."""
+    escaped = [_GLOB_SPECIAL.sub(r"\\\1", rel.replace(os.sep, "/")) for rel in pages]
+    return "{" + ",".join(escaped) + "}"
+
+
 def _index_shard(output: str, shard: int, pages: list[str]) -> None:
-    """Index these pages (in a folder of hard links that mirrors the site, so Pagefind gives
-    them the same addresses) into the shard's bundle folder."""
+    """Index these pages into the shard's bundle folder. Pagefind reads them in place from
+    the site folder, chosen by a glob that lists them (in a configuration file: the list is
+    too long for a command line), so their addresses are the site's."""
     target = bundle_dir(output, shard)
     _clear_bundle(target)
     os.makedirs(target, exist_ok=True)
-    site = tempfile.mkdtemp(prefix=".search-shard-", dir=output)
-    try:
-        for rel in pages:
-            src, dst = os.path.join(output, rel), os.path.join(site, rel)
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            try:
-                os.link(src, dst)
-            except OSError:  # a file system without hard links
-                shutil.copyfile(src, dst)
-        cmd = [sys.executable, "-m", "pagefind", "--site", site, "--output-path", target,
-               "--silent"]
+    with tempfile.TemporaryDirectory(prefix="briefing-search-") as workdir:
+        with open(os.path.join(workdir, "pagefind.json"), "w", encoding="utf-8") as handle:
+            json.dump({"glob": shard_glob(pages)}, handle)
+        cmd = pagefind_command() + ["--site", os.path.abspath(output), "--output-path",
+                                    os.path.abspath(target)]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+            proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True,
+                                  timeout=900)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise SearchIndexFailed(f"the search index could not be built: {exc}") from None
-        if proc.returncode != 0:
-            detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-            raise SearchIndexFailed("the search index could not be built (pagefind): "
-                                    + " / ".join(detail))
-    finally:
-        shutil.rmtree(site, ignore_errors=True)
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        raise SearchIndexFailed("the search index could not be built (pagefind): "
+                                + " / ".join(detail))
+    # Pagefind says how many pages it indexed; a glob that missed some would lose them
+    found = re.search(r"Indexed (\d+) pages?", proc.stdout)
+    if found and int(found.group(1)) != len(pages):
+        raise SearchIndexFailed(
+            f"the search index could not be built: Pagefind indexed {found.group(1)} of "
+            f"the {len(pages)} briefings of shard {shard}")
 
 
 def build_index(pelican, changed=None):
@@ -148,7 +170,7 @@ def build_index(pelican, changed=None):
     # (`changed`, the number of files the build changed, is not enough to go by: a new
     # shard size changes the index without changing a page)
     for leftover in glob.glob(os.path.join(output, ".search-shard-*")):
-        shutil.rmtree(leftover, ignore_errors=True)  # of an interrupted build
+        shutil.rmtree(leftover, ignore_errors=True)  # link folders of older versions
     pages = sorted(os.path.relpath(p, output) for p in glob.glob(
         os.path.join(output, briefing_glob(pelican.settings)), recursive=True))
     if not pages:
