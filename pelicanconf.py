@@ -32,7 +32,10 @@ IGNORE_FILES = ["**/.*", ".*", "*.bak"]
 BRIEFING_VOCABULARY = os.path.join(HERE, "vocabulary.yaml")
 
 # Templates escape every value by default: scraped text is never trusted HTML.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# auto_reload off: every build (devserver rebuilds too) makes a new template environment, so
+# checking each template file's time at every page rendered is wasted work.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
+                     "auto_reload": False}
 
 # briefing.mdsafe (last): raw HTML is shown as text, links only http(s)/mailto/on-site,
 # images only from this site. See "What the project promises" in the README.

@@ -18,8 +18,8 @@ match).
 
 from __future__ import annotations
 
+import functools
 import hashlib
-
 import logging
 import os
 from collections import Counter
@@ -73,8 +73,9 @@ class FacetTerm(URLWrapper):
         value = self._format(self._options[f"FACET_{key}"])
         return os.path.splitext(value)[0] if get_page_name else value
 
-    url = property(lambda self: self._from_settings("URL"))
-    save_as = property(lambda self: self._from_settings("SAVE_AS"))
+    # asked for on every page that links the term: formatted once
+    url = functools.cached_property(lambda self: self._from_settings("URL"))
+    save_as = functools.cached_property(lambda self: self._from_settings("SAVE_AS"))
     page_name = property(lambda self: self._from_settings("URL", get_page_name=True))
 
     @property

@@ -29,11 +29,12 @@ import gc
 import glob
 import logging
 import os
+import secrets
 import shutil
 
 from blinker import signal
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
@@ -90,20 +91,25 @@ def cache_urls(generator):
                 article.__class__ = CachedArticle
 
 
+# stands for SITEURL in a cached card (the relative SITEURL differs with the depth of the
+# page the card is on); random, and with NUL characters no briefing's text can hold
+_SITEURL_MARK = f"\x00siteurl-{secrets.token_hex(8)}\x00"
+
+
 @pass_context
 def card(context, article, heading="h3"):
-    """The briefing's card, rendered once per (briefing, page depth, heading level)."""
+    """The briefing's card, rendered once per (briefing, heading level) and given the
+    page's SITEURL at each use."""
     env = context.environment
     cache = env.__dict__.setdefault("_briefing_cards", {})
-    siteurl = context.get("SITEURL", "")
-    key = (id(article), siteurl, heading)
+    key = (id(article), heading)
     html = cache.get(key)
     if html is None:
         template = env.get_template("partials/card.html")
-        html = cache[key] = Markup(template.render(
-            article=article, SITEURL=siteurl, card_heading=heading))
+        html = cache[key] = template.render(
+            article=article, SITEURL=_SITEURL_MARK, card_heading=heading)
         cache[("keep", id(article))] = article  # keeps id() unique while cached
-    return html
+    return Markup(html.replace(_SITEURL_MARK, escape(context.get("SITEURL", ""))))
 
 
 def add_filters(generator):
