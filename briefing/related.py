@@ -34,12 +34,16 @@ from __future__ import annotations
 
 import datetime as dt
 import concurrent.futures
+import contextlib
 import functools
 import gc
 import hashlib
 import os
 import math
+import pickle
 import re
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple
 
@@ -286,29 +290,143 @@ def _best_per_row(rows: np.ndarray, values: np.ndarray, limit: int) -> np.ndarra
     return order[_rank_in_group(rows[order]) < limit]
 
 
-def related(items: list[Item], ancestors: Ancestors | None = None,
-            options: RelatedOptions | None = None) -> dict[str, list[Link]]:
-    """The top ``options.count`` related items for every item, best first."""
-    # the result is some hundred thousand small objects and no reference cycles: the
-    # cyclic garbage collector, set off by so many allocations, would only walk every
-    # object of the build (all the briefings) again and again
+class Ranked(NamedTuple):
+    """Every link at once, in arrays: link ``i`` goes from item ``rows[i]`` to item
+    ``cols[i]`` (positions in the caller's list) with ``scores[i]`` and ``reasons[i]``;
+    each item's links are together (``rows`` ascending), best first."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    scores: np.ndarray
+    reasons: list
+
+    @classmethod
+    def empty(cls) -> "Ranked":
+        none = np.empty(0, dtype=np.int64)
+        return cls(none, none, np.empty(0), [])
+
+    def bounds(self, n: int) -> list[int]:
+        """Item ``i``'s links are ``[bounds[i], bounds[i + 1])``."""
+        return np.searchsorted(self.rows, np.arange(n + 1)).tolist()
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """The result is some hundred thousand small objects and no reference cycles: the
+    cyclic garbage collector, set off by so many allocations, would only walk every object
+    of the build (all the briefings) again and again."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _related(items, ancestors, options)
+        yield
     finally:
         if collecting:
             gc.enable()
 
 
+def related(items: list[Item], ancestors: Ancestors | None = None,
+            options: RelatedOptions | None = None) -> dict[str, list[Link]]:
+    """The top ``options.count`` related items for every item, best first."""
+    with _collector_paused():
+        found = _related(items, ancestors, options)
+        keys = [item.key for item in items]
+        make = functools.partial(tuple.__new__, Link)
+        links = list(map(make, zip(map(keys.__getitem__, found.cols.tolist()),
+                                   found.scores.tolist(), found.reasons)))
+        bounds = found.bounds(len(items))
+        return {key: links[a:b] for key, a, b in zip(keys, bounds, bounds[1:])}
+
+
+def ranked(items: list[Item], ancestors: Ancestors | None = None,
+           options: RelatedOptions | None = None) -> Ranked:
+    """:func:`related` as arrays (:class:`Ranked`), without an object per link."""
+    with _collector_paused():
+        return _related(items, ancestors, options)
+
+
+class RelatedFailed(RuntimeError):
+    """The scoring process failed (its last lines of error output are in the message)."""
+
+    exitcode = 1
+    report = True  # a build report, not a crash: no traceback
+
+
+class ScoringProcess:
+    """:func:`ranked` computed in a fresh Python process, started early (``start()``, while
+    the caller gathers the items: it spends that time importing numpy and scipy).
+
+    The scoring's working memory (sparse matrices, score blocks, scipy itself) is given
+    back to the system when the process ends; a build that holds every briefing would
+    otherwise keep it to the end, and its forked page renderers with it.  What crosses is
+    compact: the items as arrays (dates, word ids) and term tuples, the links as
+    :class:`Ranked` arrays.  The terms' ancestors come from the vocabulary at
+    ``vocabulary_path``, loaded there (``None``: no ancestors)."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen | None = None
+
+    def start(self) -> "ScoringProcess":
+        cmd = [sys.executable, "-c", "from briefing.related import _serve; _serve()"]
+        try:
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=subprocess.PIPE)
+        except OSError as exc:
+            raise RelatedFailed(f"related links: could not start the scoring process: {exc}")
+        return self
+
+    def close(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.communicate()
+
+    def ranked(self, items: list[Item], vocabulary_path: str | None,
+               options: RelatedOptions | None = None) -> Ranked:
+        if self._proc is None:
+            self.start()
+        hashes = [item.hashes() for item in items]
+        payload = pickle.dumps((
+            [item.key for item in items],
+            np.array([item.date.timestamp() for item in items], dtype=np.float64),
+            [item.terms for item in items],
+            np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64),
+            np.cumsum([0] + [len(h) for h in hashes]),
+            vocabulary_path, options), protocol=pickle.HIGHEST_PROTOCOL)
+        del hashes
+        out, err = self._proc.communicate(payload)
+        if self._proc.returncode != 0:
+            detail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
+            raise RelatedFailed("related links: the scoring process failed: "
+                                + " / ".join(detail))
+        return Ranked(*pickle.loads(out))
+
+
+def _serve() -> None:
+    """The other end of :class:`ScoringProcess`: items on stdin, links on stdout."""
+    keys, stamps, terms, flat, offsets, vocabulary_path, options = pickle.load(
+        sys.stdin.buffer)
+    ancestors = None
+    if vocabulary_path:
+        from briefing import vocabulary
+
+        ancestors = vocabulary.load(vocabulary_path).ancestors
+    utc = dt.timezone.utc
+    items = [Item(key, dt.datetime.fromtimestamp(stamp, utc), term,
+                  word_hashes=flat[a:b])
+             for key, stamp, term, a, b in zip(keys, stamps.tolist(), terms,
+                                               offsets.tolist(), offsets[1:].tolist())]
+    found = ranked(items, ancestors, options)
+    sys.stdout.buffer.write(pickle.dumps(tuple(found), protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
 def _related(items: list[Item], ancestors: Ancestors | None,
-             options: RelatedOptions | None) -> dict[str, list[Link]]:
+             options: RelatedOptions | None) -> Ranked:
     from scipy import sparse  # imported when needed: a no-op build never is
     opts = options or RelatedOptions()
     ancestors = ancestors or _no_ancestors
     n = len(items)
     if n < 2 or opts.count <= 0:
-        return {item.key: [] for item in items}
+        return Ranked.empty()
 
     # date order (oldest first), ties by key: positions are what the windows slide over
     stamps = [it.date.timestamp() for it in items]
@@ -434,12 +552,12 @@ def _related(items: list[Item], ancestors: Ancestors | None,
     #    the broader terms they meet in (up to 2)
     reasons = _reasons(rows_r, cols_r, direct_matrix, tag_matrix, names_by_column)
 
-    keys = [item.key for item in items]
-    make = functools.partial(tuple.__new__, Link)
-    links = list(map(make, zip(map(keys.__getitem__, cols_r.tolist()),
-                               np.round(scores_r, 6).tolist(), reasons)))
-    bounds = np.searchsorted(rows_r, np.arange(n + 1)).tolist()
-    return {key: links[a:b] for key, a, b in zip(keys, bounds, bounds[1:])}
+    # back to the caller's positions, each briefing's links together and best first
+    position = np.asarray(order, dtype=np.int64)
+    rows_o, cols_o = position[rows_r], position[cols_r]
+    regroup = np.argsort(rows_o, kind="stable")
+    return Ranked(rows_o[regroup], cols_o[regroup], np.round(scores_r[regroup], 6),
+                  [reasons[i] for i in regroup.tolist()])
 
 
 def _reasons(rows, cols, direct, matrix, names_by_column) -> list[tuple[str, ...]]:

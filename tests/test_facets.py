@@ -261,3 +261,40 @@ def test_result_cache_reuses_only_for_the_same_inputs(tmp_path):
     nowhere = resultcache.ResultCache(None, "r.pickle", key)
     nowhere.save({"links": []})
     assert nowhere.load() is None
+
+
+def test_scoring_in_a_process_of_its_own_gives_the_same_links():
+    import datetime as dt
+
+    import numpy as np
+
+    items = _random_archive(900, 3)
+    # real terms with ancestors, and dates in another time zone, must cross intact
+    plus_two = dt.timezone(dt.timedelta(hours=2))
+    items += [scoring.Item(f"libya{i}", dt.datetime(2021, 5, 1 + i, 13, 7, 9, 123456,
+                                                    tzinfo=plus_two),
+                           {"region": (name,), "actors": (), "systems": ()},
+                           text="batteries seen near the coast")
+              for i, name in enumerate(["Tobruk", "Benghazi", "Tripoli"])]
+    options = scoring.RelatedOptions(window=200)
+    here = scoring.ranked(items, load(default_path()).ancestors, options)
+    there = scoring.ScoringProcess().start().ranked(items, str(default_path()), options)
+    assert np.array_equal(here.rows, there.rows) and np.array_equal(here.cols, there.cols)
+    assert np.array_equal(here.scores, there.scores) and here.reasons == there.reasons
+    links = scoring.related(items, load(default_path()).ancestors, options)
+    tobruk = links["libya0"]
+    assert {link.key for link in tobruk[:2]} == {"libya1", "libya2"}
+    assert tobruk[0].shared[0] == "Libya"  # met in the parent, from the vocabulary
+
+
+def test_a_failed_scoring_process_is_reported_not_lost(tmp_path):
+    items = _random_archive(20, 4)
+    with pytest.raises(scoring.RelatedFailed, match="the scoring process failed"):
+        scoring.ScoringProcess().ranked(items, str(tmp_path / "missing.yaml"))
+
+
+def test_a_site_scored_in_a_separate_process_links_the_same(site, tmp_path):
+    apart = build_site(SITE, tmp_path / "out", extra=["-e", "RELATED_PROCESS_FROM=1"])
+    assert apart.returncode == 0, apart.log
+    assert api(apart, "briefings.json") == api(site, "briefings.json")
+    assert apart.page(ANCHOR) == site.page(ANCHOR)

@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from briefing import site_settings  # noqa: E402
+
 BENCH = ROOT / ".bench"
 SHARED = ROOT.parent / "shared"
 PY = sys.executable
@@ -174,6 +176,13 @@ def related_alone(n: int, runs: int) -> dict:
         found = related.related(items, vocab.ancestors)
         timings.append(time.perf_counter() - started)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    # as a build of RELATED_PROCESS_FROM briefings or more runs it: in a process of its
+    # own, started here (a build starts it a little earlier, while it gathers the items)
+    apart = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        related.ScoringProcess().start().ranked(items, str(vocabulary_file()))
+        apart.append(time.perf_counter() - started)
     exact = related.related(items, vocab.ancestors,
                             related.RelatedOptions(window=len(items)))
     hits = total = 0
@@ -185,7 +194,8 @@ def related_alone(n: int, runs: int) -> dict:
         if links:
             ratios.append(sum(link.score for link in found[key])
                           / sum(link.score for link in links))
-    return {"seconds": median(timings), "peak": peak, "recall": hits / max(total, 1),
+    return {"seconds": median(timings), "apart": median(apart), "peak": peak,
+            "recall": hits / max(total, 1),
             "ratio": statistics.fmean(ratios) if ratios else 1.0}
 
 
@@ -286,6 +296,11 @@ def main() -> int:
         print(f"related links alone, {n:,} briefings: {rel['seconds']:.2f} s "
               f"({rel['seconds'] / n * 1000 * 1000:.0f} ms per 1,000), "
               f"peak {rel['peak']:.0f} MB")
+        apart_from = next(s.default for s in site_settings.SETTINGS
+                          if s.name == "RELATED_PROCESS_FROM")
+        print(f"  in a process of its own ({'as' if n >= apart_from else 'as not'} a build "
+              f"of {n:,} runs it): {rel['apart']:.2f} s (starting Python, numpy and scipy "
+              "included)")
         print(f"  against scoring every pair: {rel['recall']:.0%} of the exact links found, "
               f"{rel['ratio']:.1%} of their score")
     ingest_rate, tag_rate, pages = ingest_and_tag(args.runs)

@@ -95,28 +95,44 @@ def add_related(generator):
         return
     path = opts["BRIEFING_VOCABULARY"] or vocabulary.default_path()
     started = time.perf_counter()
-    keys = [os.path.abspath(a.source_path) for a in articles]
-    items = [
-        scoring.Item(key=key, date=a.date,
-                     terms={f: tuple(str(t) for t in getattr(a, f, []) or [])
-                            for f in scoring.FACETS},
-                     word_hashes=_hashes(a))
-        for key, a in zip(keys, articles)
-    ]
-    options = options_from(opts)
-    # reused from the last build while none of its inputs changed (an edit past a
-    # briefing's lede, say): the scoring is skipped
-    cache = resultcache.ResultCache(generator.settings.get("CACHE_PATH"),
-                                    "related-links.pickle",
-                                    _inputs_digest(items, options, path))
-    links = cache.load()
-    if links is None:
-        links = scoring.related(items, vocabulary.load(path).ancestors, options)
-        cache.save({k: [tuple(link) for link in v] for k, v in links.items()})
-    by_key = dict(zip(keys, articles))
-    for key, article in zip(keys, articles):
-        article.related = [RelatedLink(by_key[other], score, shared)
-                           for other, score, shared in links[key]]
+    threshold = opts["RELATED_PROCESS_FROM"]
+    # a large archive is scored in a process of its own, started now so that it imports
+    # numpy and scipy while the items are gathered here
+    process = (scoring.ScoringProcess().start()
+               if threshold and len(articles) >= threshold else None)
+    try:
+        items = [
+            scoring.Item(key=os.path.abspath(a.source_path), date=a.date,
+                         terms={f: tuple(str(t) for t in getattr(a, f, []) or [])
+                                for f in scoring.FACETS},
+                         word_hashes=_hashes(a))
+            for a in articles
+        ]
+        options = options_from(opts)
+        # reused from the last build while none of its inputs changed (an edit past a
+        # briefing's lede, say): the scoring is skipped
+        cache = resultcache.ResultCache(generator.settings.get("CACHE_PATH"),
+                                        "related-links.pickle",
+                                        _inputs_digest(items, options, path))
+        stored = cache.load()
+        if stored is not None:
+            found = scoring.Ranked(*stored)
+        elif process is not None:
+            found = process.ranked(items, path, options)
+        else:
+            found = scoring.ranked(items, vocabulary.load(path).ancestors, options)
+        if not cache.hit:
+            cache.save(tuple(found))
+    finally:
+        if process is not None:
+            process.close()
+    del items
+    # each briefing's links, straight from the arrays (positions in `articles`)
+    bounds = found.bounds(len(articles))
+    cols, scores, reasons = found.cols.tolist(), found.scores.tolist(), found.reasons
+    for article, a, b in zip(articles, bounds, bounds[1:]):
+        article.related = [RelatedLink(articles[cols[j]], scores[j], reasons[j])
+                           for j in range(a, b)]
     logger.debug("related: %d briefings in %.2f s%s", len(articles),
                  time.perf_counter() - started, " (unchanged)" if cache.hit else "")
 
@@ -124,11 +140,13 @@ def add_related(generator):
 def _inputs_digest(items, options, vocabulary_path) -> str:
     """Everything the related links depend on: each briefing's address, date, terms and
     text (as word ids), the options, the vocabulary and the scoring code."""
-    parts: list = [options]
-    for item in items:
-        parts.append((item.key, item.date.isoformat(), sorted(item.terms.items())))
-        parts.append(item.hashes().tobytes())
-    return resultcache.digest(parts, files=(vocabulary_path, scoring.__file__))
+    def parts():
+        yield options
+        for item in items:
+            yield item.key, item.date.isoformat(), sorted(item.terms.items())
+            yield item.hashes().tobytes()
+
+    return resultcache.digest(parts(), files=(vocabulary_path, scoring.__file__))
 
 
 def register():
