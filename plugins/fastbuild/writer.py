@@ -15,8 +15,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import json
 import logging
@@ -318,7 +316,6 @@ class FastWriter(Writer):
                     self.rendered, self.changed_files, self.reused)
 
     def _render_forked(self, jobs, workers):
-        _trim_heap()
         outputs = []
         pids = []
         for k in range(workers):
@@ -362,16 +359,6 @@ class FastWriter(Writer):
         if errors:
             raise RuntimeError("rendering failed: " + "; ".join(errors))
         return results
-
-
-def _trim_heap() -> None:
-    """Give the heap memory that is free but kept for reuse (glibc's malloc keeps it) back
-    to the system before forking: a worker's resident memory starts as the parent's, so
-    what is trimmed here is counted in no process.  A no-op where there is no glibc."""
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError, TypeError):
-        pass
 
 
 def flush_all(processes: int | None = None) -> tuple[int, int, int]:
