@@ -352,8 +352,8 @@ class RelatedFailed(RuntimeError):
 
 
 class ScoringProcess:
-    """:func:`ranked` computed in a fresh Python process, started early (``start()``, while
-    the caller gathers the items: it spends that time importing numpy and scipy).
+    """:func:`ranked` computed in a fresh Python process (``start()`` it early, if there is
+    other work to do meanwhile: it spends its first moments importing numpy and scipy).
 
     The scoring's working memory (sparse matrices, score blocks, scipy itself) is given
     back to the system when the process ends; a build that holds every briefing would
@@ -374,25 +374,25 @@ class ScoringProcess:
             raise RelatedFailed(f"related links: could not start the scoring process: {exc}")
         return self
 
-    def close(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.communicate()
-
     def ranked(self, items: list[Item], vocabulary_path: str | None,
                options: RelatedOptions | None = None) -> Ranked:
         if self._proc is None:
             self.start()
-        hashes = [item.hashes() for item in items]
-        payload = pickle.dumps((
-            [item.key for item in items],
-            np.array([item.date.timestamp() for item in items], dtype=np.float64),
-            [item.terms for item in items],
-            np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64),
-            np.cumsum([0] + [len(h) for h in hashes]),
-            vocabulary_path, options), protocol=pickle.HIGHEST_PROTOCOL)
-        del hashes
-        out, err = self._proc.communicate(payload)
+        try:
+            hashes = [item.hashes() for item in items]
+            payload = pickle.dumps((
+                [item.key for item in items],
+                np.array([item.date.timestamp() for item in items], dtype=np.float64),
+                [item.terms for item in items],
+                np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64),
+                np.cumsum([0] + [len(h) for h in hashes]),
+                vocabulary_path, options), protocol=pickle.HIGHEST_PROTOCOL)
+            del hashes
+            out, err = self._proc.communicate(payload)
+        except BaseException:  # interrupted here: the process must not outlive the build
+            self._proc.kill()
+            self._proc.wait()
+            raise
         if self._proc.returncode != 0:
             detail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
             raise RelatedFailed("related links: the scoring process failed: "

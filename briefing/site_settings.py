@@ -142,7 +142,7 @@ SETTINGS: tuple[Setting, ...] = (
             "briefings this close in date order are all compared; further apart, only "
             "those sharing a rare term (larger: closer to comparing every pair, slower)",
             _non_negative_int),
-    Setting("RELATED_PROCESS_FROM", 2000,
+    Setting("RELATED_PROCESS_FROM", 10000,
             "from this many briefings on, related links are scored in a process of their "
             "own, so the build's memory peak is not the scoring's on top of the archive's "
             "(0: never)",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 import os
+import re
 
 from pelican import signals
 
@@ -64,8 +65,12 @@ def _contents(generators):
 
 def _unread_files(generators, settings) -> list[str]:
     """Files in the content folders that no reader takes and that are not ignored."""
-    base = settings["PATH"]
-    ignores = settings.get("IGNORE_FILES", [])
+    base = os.path.join(settings["PATH"], "")
+    # IGNORE_FILES as Pelican applies them (to a name or to its path under PATH), as one
+    # pattern: this runs over every file of the archive on every build
+    patterns = settings.get("IGNORE_FILES", [])
+    ignored = re.compile("|".join(fnmatch.translate(p) for p in patterns)).match \
+        if patterns else (lambda _name: None)
     readers = set()
     for gen in generators:
         readers.update(getattr(getattr(gen, "readers", None), "readers", {}) or {})
@@ -75,14 +80,13 @@ def _unread_files(generators, settings) -> list[str]:
     for folder in folders:
         root = os.path.join(base, folder)
         for dirpath, dirnames, filenames in os.walk(root):
+            rel_dir = os.path.relpath(dirpath, base)
+            prefix = "" if rel_dir == os.curdir else rel_dir + os.sep
             dirnames[:] = [d for d in dirnames
-                           if not any(fnmatch.fnmatch(d, pat) or fnmatch.fnmatch(
-                               os.path.relpath(os.path.join(dirpath, d), base), pat)
-                               for pat in ignores)]
+                           if not (ignored(d) or ignored(prefix + d))]
             for name in filenames:
-                rel = os.path.relpath(os.path.join(dirpath, name), base)
-                if any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(rel, pat)
-                       for pat in ignores):
+                rel = prefix + name
+                if ignored(name) or ignored(rel):
                     continue
                 if any(rel == s or rel.startswith(s + os.sep) for s in static):
                     continue

@@ -95,37 +95,29 @@ def add_related(generator):
         return
     path = opts["BRIEFING_VOCABULARY"] or vocabulary.default_path()
     started = time.perf_counter()
-    threshold = opts["RELATED_PROCESS_FROM"]
-    # a large archive is scored in a process of its own, started now so that it imports
-    # numpy and scipy while the items are gathered here
-    process = (scoring.ScoringProcess().start()
-               if threshold and len(articles) >= threshold else None)
-    try:
-        items = [
-            scoring.Item(key=os.path.abspath(a.source_path), date=a.date,
-                         terms={f: tuple(str(t) for t in getattr(a, f, []) or [])
-                                for f in scoring.FACETS},
-                         word_hashes=_hashes(a))
-            for a in articles
-        ]
-        options = options_from(opts)
-        # reused from the last build while none of its inputs changed (an edit past a
-        # briefing's lede, say): the scoring is skipped
-        cache = resultcache.ResultCache(generator.settings.get("CACHE_PATH"),
-                                        "related-links.pickle",
-                                        _inputs_digest(items, options, path))
-        stored = cache.load()
-        if stored is not None:
-            found = scoring.Ranked(*stored)
-        elif process is not None:
-            found = process.ranked(items, path, options)
+    items = [
+        scoring.Item(key=os.path.abspath(a.source_path), date=a.date,
+                     terms={f: tuple(str(t) for t in getattr(a, f, []) or [])
+                            for f in scoring.FACETS},
+                     word_hashes=_hashes(a))
+        for a in articles
+    ]
+    options = options_from(opts)
+    # reused from the last build while none of its inputs changed (an edit past a
+    # briefing's lede, say): the scoring is skipped
+    cache = resultcache.ResultCache(generator.settings.get("CACHE_PATH"),
+                                    "related-links.pickle",
+                                    _inputs_digest(items, options, path))
+    stored = cache.load()
+    if stored is not None:
+        found = scoring.Ranked(*stored)
+    else:
+        threshold = opts["RELATED_PROCESS_FROM"]
+        if threshold and len(items) >= threshold:  # a large archive: see the setting
+            found = scoring.ScoringProcess().ranked(items, path, options)
         else:
             found = scoring.ranked(items, vocabulary.load(path).ancestors, options)
-        if not cache.hit:
-            cache.save(tuple(found))
-    finally:
-        if process is not None:
-            process.close()
+        cache.save(tuple(found))
     del items
     # each briefing's links, straight from the arrays (positions in `articles`)
     bounds = found.bounds(len(articles))
