@@ -93,7 +93,9 @@ def test_a_shard_indexes_exactly_its_pages_whatever_their_names(tmp_path):
     search._index_shard(str(site), 0, mine)
     entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
     assert sum(lang["page_count"] for lang in entry["languages"].values()) == 3
-    assert search.shard_glob(["a,b/index.html"]) == "{a\\,b/index.html}"
+    assert search.shard_glob(["a,b/index.html", "a,b/c/index.html"]) == \
+        "a\\,b/{index.html,c/index.html}"
+    assert search.shard_glob(["index.html", "x/index.html"]) == "{index.html,x/index.html}"
 
 
 def test_a_page_pagefind_leaves_out_is_an_error_not_a_silent_loss(tmp_path):

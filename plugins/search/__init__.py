@@ -21,6 +21,7 @@ between runs with the same pages); everything else the build writes is.
 
 from __future__ import annotations
 
+import functools
 import glob
 import hashlib
 import json
@@ -128,9 +129,15 @@ def pagefind_command() -> list[str]:
 
 
 def shard_glob(pages: list[str]) -> str:
-    """A Pagefind glob that matches exactly these pages (paths relative to the site)."""
-    escaped = [_GLOB_SPECIAL.sub(r"\\\1", rel.replace(os.sep, "/")) for rel in pages]
-    return "{" + ",".join(escaped) + "}"
+    """A Pagefind glob that matches exactly these pages (paths relative to the site). Their
+    common folder leads it, so that Pagefind walks only that folder, not the whole site."""
+    paths = [rel.replace(os.sep, "/") for rel in pages]
+    folders = [p.rsplit("/", 1)[0] if "/" in p else "" for p in paths]
+    common = os.path.commonpath(folders) if all(folders) else ""
+    head = common + "/" if common else ""
+    rest = [p[len(head):] for p in paths]
+    escape = functools.partial(_GLOB_SPECIAL.sub, r"\\\1")
+    return escape(head) + "{" + ",".join(map(escape, rest)) + "}"
 
 
 def _index_shard(output: str, shard: int, pages: list[str]) -> None:
