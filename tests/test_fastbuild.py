@@ -151,3 +151,40 @@ def test_linear_period_archives_match_pelicans_own():
     pelicans = fastbuild._pelican_period_archives(None, dates, articles, settings)
     assert ours == pelicans
     assert sum(len(a["articles"]) for a in ours["year"]) == len(articles)
+
+
+def test_linear_translations_match_pelicans_own(caplog):
+    import sys
+
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import fastbuild
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    def make(folder):
+        specs = [("b", "en", None), ("a", "en", None), ("b", "fr", None), ("c", "fr", None),
+                 ("c", "de", "true"), ("d", "en", None), ("d", "en", None),
+                 ("e", "fr", "true"), ("e", "de", "true")]
+        return [Article("body", metadata=dict(title=f"{slug} {lang} {i}", slug=slug, lang=lang,
+                                              **({"translation": t} if t else {})),
+                        settings=dict(DEFAULT_CONFIG), source_path=f"/{folder}/{i}.md")
+                for i, (slug, lang, t) in enumerate(specs)]
+
+    # (each run names other files: Pelican's log filter drops a repeated warning)
+    for run, ids in enumerate(("slug", ("slug", "lang"), None)):
+        theirs, ours = make(f"p{run}"), make(f"o{run}")
+        caplog.clear()
+        index_p, trans_p = fastbuild._pelican_process_translations(theirs, ids)
+        warnings_p = [r.getMessage().replace(f"/p{run}/", "/") for r in caplog.records]
+        caplog.clear()
+        index_o, trans_o = fastbuild._process_translations(ours, ids)
+        def names(articles):
+            return [a.source_path.rsplit("/", 1)[1] for a in articles]
+
+        assert names(index_o) == names(index_p) and names(trans_o) == names(trans_p)
+        assert [names(a.translations) for a in ours] == [names(a.translations) for a in theirs]
+        assert [r.getMessage().replace(f"/o{run}/", "/") for r in caplog.records] == warnings_p
+        if ids == "slug":
+            assert len(trans_p) == 2 and warnings_p  # the case is not trivial
+    assert trans_p == [] and len(index_p) == 9  # no translation id: all are originals

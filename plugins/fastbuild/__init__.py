@@ -31,13 +31,18 @@ import logging
 import os
 import secrets
 import shutil
+from itertools import groupby
+from operator import attrgetter
 
 from blinker import signal
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+from pelican import generators as pelican_generators
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
+from pelican.utils import get_original_items
+from pelican.utils import process_translations as _pelican_process_translations
 
 from briefing import buildstate
 
@@ -82,13 +87,29 @@ def after_reading(generator):
     cache_urls(generator)
 
 
-def cache_urls(generator):
+def _all_articles(generator):
     for group in (generator.articles, generator.translations, generator.drafts,
                   generator.drafts_translations, generator.hidden_articles,
                   generator.hidden_translations):
-        for article in group:
-            if type(article) is Article:
-                article.__class__ = CachedArticle
+        yield from group
+
+
+def cache_urls(generator):
+    for article in _all_articles(generator):
+        if type(article) is Article:
+            article.__class__ = CachedArticle
+
+
+def remember_urls(generator):
+    """Each briefing's address, computed before Pelican saves its content cache, so that the
+    cache keeps it and a rebuild takes it from there instead of computing it again for every
+    briefing (Pelican's URL formatting costs about 70 µs a briefing). It is kept as plain
+    attributes of Pelican's own Article: the cache does not depend on this plugin."""
+    for article in _all_articles(generator):
+        found = article.__dict__
+        if "_cached_url" not in found:
+            found["_cached_url"] = article.get_url_setting("url")
+            found["_cached_save_as"] = article.get_url_setting("save_as")
 
 
 # stands for SITEURL in a cached card (the relative SITEURL differs with the depth of the
@@ -132,6 +153,32 @@ def _period_archives(self, sorted_articles, articles, settings):
     return archives
 
 
+def _process_translations(content_list, translation_id=None):
+    """Pelican's ``process_translations`` in linear time. Pelican 4.12 finds the
+    translations as the items not in the index list, a list scan per item: 3 s of every
+    build of 20,000 briefings. Same grouping, same originals (Pelican's own
+    ``get_original_items``, with its warnings), same order."""
+    if not translation_id:
+        return content_list, []
+    names = [translation_id] if isinstance(translation_id, str) else list(translation_id)
+    key = attrgetter(*names)
+    try:
+        content_list.sort(key=key)
+    except (TypeError, AttributeError):  # Pelican's own message for a bad setting
+        return _pelican_process_translations(content_list, translation_id)
+    index = []
+    for values, group in groupby(content_list, key):
+        group = list(group)
+        values = (values,) if len(names) == 1 else values
+        with_str = "with" + ", ".join(f' {name} "{value}"' for name, value in
+                                      zip(names, values))  # Pelican's wording
+        index.extend(get_original_items(group, with_str))
+        for item in group:
+            item.translations = [other for other in group if other is not item]
+    originals = {id(item) for item in index}
+    return index, [item for item in content_list if id(item) not in originals]
+
+
 def remember_digest(content):
     """On reading: the digest of the briefing's own text and metadata, for the writer's
     fingerprints (kept in the content cache, so an unchanged briefing is not hashed again)."""
@@ -171,6 +218,7 @@ def _linear_pelican_groupings():
     if getattr(gen, "_briefing_linear", False):
         return
     gen._build_period_archives = _period_archives
+    pelican_generators.process_translations = _process_translations
     gen.generate_tags = _grouped_pages(gen.generate_tags, "TAG_SAVE_AS", "tags")
     gen.generate_categories = _grouped_pages(gen.generate_categories, "CATEGORY_SAVE_AS",
                                              "categories")
@@ -253,6 +301,7 @@ def register():
     signals.initialized.connect(guard_run)
     signals.get_writer.connect(get_writer)
     signals.content_object_init.connect(remember_digest)
+    signals.article_generator_pretaxonomy.connect(remember_urls)
     signals.article_generator_finalized.connect(after_reading)
     signals.generator_init.connect(add_filters)
     signals.finalized.connect(flush_pages)
