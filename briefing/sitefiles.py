@@ -66,17 +66,20 @@ def write_json(output_path: str, rel: str, data: Any, expand: int = 2) -> str:
     return write_text(output_path, rel, dumps(data, expand) + "\n")
 
 
-def write_json_list(output_path: str, rel: str, items: Iterable[Any]) -> str:
-    """A JSON list, one item per line (as ``write_json(..., expand=1)`` writes it), streamed:
-    a large export is never held in memory whole."""
-    def pieces():
-        first = True
-        for item in items:
-            yield (("[\n " if first else ",\n ") + dumps(item, 0)).encode("utf-8")
-            first = False
-        yield b"[]\n" if first else b"\n]\n"
+def json_list_pieces(items: Iterable[Any]) -> Iterable[str]:
+    """A JSON list, one item per line (as ``write_json(..., expand=1)`` writes it), in pieces
+    made as they are asked for: a large export is never held in memory whole."""
+    first = True
+    for item in items:
+        yield ("[\n " if first else ",\n ") + dumps(item, 0)
+        first = False
+    yield "[]\n" if first else "\n]\n"
 
-    return _write_chunks(os.path.join(output_path, rel), pieces())
+
+def write_json_list(output_path: str, rel: str, items: Iterable[Any]) -> str:
+    """:func:`json_list_pieces`, written atomically as they come."""
+    return _write_chunks(os.path.join(output_path, rel),
+                         (piece.encode("utf-8") for piece in json_list_pieces(items)))
 
 
 def _file_sha1(path: str) -> bytes | None:

@@ -253,7 +253,7 @@ class FacetsGenerator(Generator):
                 writer.write_file(facet.by_count_save_as, index_template, self.context,
                                   facet=facet, order="count", url=facet.by_count_url,
                                   relative_urls=self.settings["RELATIVE_URLS"])
-        self._write_api()
+        self._write_api(writer)
 
     def _write_feed(self, writer, term):
         opts = self.options
@@ -277,10 +277,11 @@ class FacetsGenerator(Generator):
                    for a in articles]]
         writer.write_derived(term.feed_url, self.context, inputs, produce)
 
-    def _write_api(self):
+    def _write_api(self, writer):
         opts = self.options
         facet_keys = tuple(opts["FACETS"])
-        if opts["API_BRIEFINGS_SAVE_AS"]:
+        name = opts["API_BRIEFINGS_SAVE_AS"]
+        if name:
             articles = sorted(self.context.get("articles", []),
                               key=lambda a: (a.date, a.url), reverse=True)
 
@@ -297,8 +298,18 @@ class FacetsGenerator(Generator):
                     row["related"] = [link.article.url for link in getattr(a, "related", [])]
                     yield row
 
-            # one briefing per line, written as it is made
-            sitefiles.write_json_list(self.output_path, opts["API_BRIEFINGS_SAVE_AS"], rows())
+            if hasattr(writer, "write_derived"):
+                # skipped when no briefing's row changed (an edit to a body, say); what a
+                # row holds: the card's fields (title, address, date, summary), the terms
+                # and the related addresses
+                inputs = [facet_keys, articles,
+                          [([str(t) for f in facet_keys for t in getattr(a, f, []) or []],
+                            [link.article.url for link in getattr(a, "related", [])])
+                           for a in articles]]
+                writer.write_derived(name, self.context, inputs,
+                                     lambda: sitefiles.json_list_pieces(rows()))
+            else:  # another plugin's writer: one briefing per line, written as it is made
+                sitefiles.write_json_list(self.output_path, name, rows())
         if opts["API_TERMS_SAVE_AS"]:
             data = {
                 facet.key: [

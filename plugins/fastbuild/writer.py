@@ -263,7 +263,8 @@ class FastWriter(Writer):
         return None
 
     def write_derived(self, name, context, inputs, produce) -> None:
-        """Write ``OUTPUTDIR/name`` with the text ``produce()`` returns (a feed, say), unless
+        """Write ``OUTPUTDIR/name`` with the text ``produce()`` returns (a feed, say; or an
+        iterable of pieces of text, written as they come), unless
         the fingerprint of ``inputs`` (briefings, terms, plain values) and of the site
         equals the last build's and the file is still there. Queued like pages."""
         if not name:
@@ -286,7 +287,9 @@ class FastWriter(Writer):
             path = os.path.join(self.output_path, name)
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with self._open_w(path, "utf-8") as handle:
-                handle.write(produce())
+                made = produce()
+                for piece in ([made] if isinstance(made, str) else made):
+                    handle.write(piece)
             return self._written[start:]
         name, (template, context, relative_urls, paginated, template_name, override_output,
                url), kwargs, _fp = job
