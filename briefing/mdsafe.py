@@ -74,7 +74,11 @@ class _BracketGuard(Preprocessor):
 
         def flush():
             depth = deepest = 0
-            for line in block:
+            if sum(line.count("[") for line in block) <= MAX_BRACKET_DEPTH:
+                block_lines = ()  # too few brackets to nest too deep: no need to look
+            else:
+                block_lines = block
+            for line in block_lines:
                 for ch in line:
                     if ch == "[":
                         depth += 1

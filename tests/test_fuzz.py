@@ -157,3 +157,18 @@ def test_pathological_inputs_finish_quickly(tagger, text):
     except frontmatter.FrontMatterError:
         pass
     assert time.perf_counter() - started < 20  # linear-ish: a hang would take far longer
+
+
+def test_brackets_nested_past_the_limit_are_shown_as_text():
+    # a paragraph the guard takes is kept out of the inline parser: its *stars* stay stars
+    from briefing.mdsafe import MAX_BRACKET_DEPTH
+
+    deep = "[" * (MAX_BRACKET_DEPTH + 1) + "*x*" + "]" * (MAX_BRACKET_DEPTH + 1)
+    fine = "[" * MAX_BRACKET_DEPTH + "*x*" + "]" * MAX_BRACKET_DEPTH
+    many = "[a] " * (MAX_BRACKET_DEPTH + 5) + "*x*"  # many brackets, none nested
+    for text, guarded in ((deep, True), (fine, False), (many, False)):
+        MD.reset()
+        html = MD.convert("Intro.\n\n" + text + "\n\nOutro.")
+        assert html.startswith("<p>Intro.</p>") and html.endswith("<p>Outro.</p>")
+        assert html.count("<p>") == 3
+        assert ("*x*" in html) == guarded and ("<em>x</em>" in html) != guarded
