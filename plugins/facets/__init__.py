@@ -302,10 +302,12 @@ class FacetsGenerator(Generator):
                 # skipped when no briefing's row changed (an edit to a body, say); what a
                 # row holds: the card's fields (title, address, date, summary), the terms
                 # and the related addresses
-                inputs = [facet_keys, articles,
-                          [([str(t) for f in facet_keys for t in getattr(a, f, []) or []],
-                            [link.article.url for link in getattr(a, "related", [])])
-                           for a in articles]]
+                rows_digest = hashlib.sha1()
+                for a in articles:
+                    rows_digest.update(repr((
+                        [str(t) for f in facet_keys for t in getattr(a, f, []) or []],
+                        [link.article.url for link in getattr(a, "related", [])])).encode())
+                inputs = [facet_keys, articles, rows_digest.hexdigest()]
                 writer.write_derived(name, self.context, inputs,
                                      lambda: sitefiles.json_list_pieces(rows()))
             else:  # another plugin's writer: one briefing per line, written as it is made
