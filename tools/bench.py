@@ -14,8 +14,9 @@ with wall time and peak memory (max RSS of the build process and its children). 
 ``--stock`` it builds the same corpus (Pelican's own ``Key: value`` format) with stock
 Pelican 4.12 and the pelican-related-posts plugin, tag pages on, in a separate virtualenv
 (``.bench/stock-venv``), and prints the ratio. Related links alone are timed in-process on
-the corpus's metadata; ingest (clean + tag + write) and tagging throughput on the shared
-clean-dev text dumps, one core.
+the corpus's metadata, and in a process of their own as a build of ``RELATED_PROCESS_FROM``
+briefings or more computes them (Python, numpy and scipy starting included); ingest (clean
++ tag + write) and tagging throughput on the shared clean-dev text dumps, one core.
 """
 
 from __future__ import annotations
