@@ -64,6 +64,19 @@ class _SafeLinks(Treeprocessor):
 MAX_BRACKET_DEPTH = 16
 
 
+def _deepest(lines) -> int:
+    """How deep brackets nest in these lines (an unmatched "]" is not counted)."""
+    depth = deepest = 0
+    for line in lines:
+        for ch in line:
+            if ch == "[":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif ch == "]" and depth:
+                depth -= 1
+    return deepest
+
+
 class _BracketGuard(Preprocessor):
     """Python-Markdown takes quadratic time on deeply nested brackets ("[[[[...", its
     issue #798): a scraped page could stall the build. No real text nests links this deep,
@@ -73,19 +86,9 @@ class _BracketGuard(Preprocessor):
         out, block = [], []
 
         def flush():
-            depth = deepest = 0
-            if sum(line.count("[") for line in block) <= MAX_BRACKET_DEPTH:
-                block_lines = ()  # too few brackets to nest too deep: no need to look
-            else:
-                block_lines = block
-            for line in block_lines:
-                for ch in line:
-                    if ch == "[":
-                        depth += 1
-                        deepest = max(deepest, depth)
-                    elif ch == "]" and depth:
-                        depth -= 1
-            if deepest > MAX_BRACKET_DEPTH:
+            # too few brackets to nest too deep: no need to walk the characters
+            if sum(line.count("[") for line in block) > MAX_BRACKET_DEPTH and \
+                    _deepest(block) > MAX_BRACKET_DEPTH:
                 # shown as one escaped paragraph, kept out of the inline parser
                 text = html.escape(" ".join(line.strip() for line in block), quote=False)
                 out.append(self.md.htmlStash.store(f"<p>{text}</p>"))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import gzip
 import hashlib
 import json
 import logging
@@ -164,9 +165,33 @@ def _index_shard(output: str, shard: int, pages: list[str]) -> None:
     # Pagefind says how many pages it indexed; a glob that missed some would lose them
     found = re.search(r"Indexed (\d+) pages?", proc.stdout)
     if found and int(found.group(1)) != len(pages):
+        missing = _left_out(target, pages)
         raise SearchIndexFailed(
             f"the search index could not be built: Pagefind indexed {found.group(1)} of "
-            f"the {len(pages)} briefings of shard {shard}")
+            f"the {len(pages)} briefings of shard {shard}"
+            + (f"; left out: {', '.join(missing[:10])}" if missing else "")
+            + " (a briefing page needs the theme's data-pagefind-body mark)")
+
+
+def _left_out(bundle: str, pages: list[str]) -> list[str]:
+    """The pages no fragment of this bundle is about (each fragment is gzipped JSON that
+    starts with the page's address); only read when a shard came out short."""
+    urls = set()
+    for fragment in glob.glob(os.path.join(bundle, "fragment", "*.pf_fragment")):
+        try:
+            with gzip.open(fragment, "rb") as handle:
+                head = handle.read(4096).decode("utf-8", "replace")
+        except (OSError, EOFError):
+            continue
+        found = re.search(r'"url":"([^"]*)"', head)
+        if found:
+            urls.add(found.group(1))
+
+    def address(rel):
+        rel = rel.replace(os.sep, "/")
+        return "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+
+    return [rel for rel in pages if address(rel) not in urls]
 
 
 def build_index(pelican, changed=None):
