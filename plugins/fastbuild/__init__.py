@@ -39,7 +39,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from pelican import generators as pelican_generators
 from pelican import signals
-from pelican.contents import Article
+from pelican.contents import Article, Content, Page
 from pelican.generators import ArticlesGenerator
 from pelican.utils import get_original_items
 from pelican.utils import process_translations as _pelican_process_translations
@@ -57,7 +57,25 @@ _MISSING = object()
 _gc_paused = False  # the garbage collector is off while the briefings are read
 
 
-class CachedArticle(Article):
+# What a briefing or page holds only for the build at hand, never worth caching: the shared
+# context (every briefing of the site: pickled with each page, it made Pelican's page cache
+# recurse through the chain of neighbours and related links, and fail past a few hundred
+# briefings) and the links the related plugin sets on every build.
+PER_BUILD = ("_context", "prev_article", "next_article", "related")
+
+
+class _CacheState:
+    """Pickled (into Pelican's content cache) without what :data:`PER_BUILD` names; the
+    shared context is given back by :func:`restore_context` when the cache is read."""
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        for name in PER_BUILD:
+            state.pop(name, None)
+        return state
+
+
+class CachedArticle(_CacheState, Article):
     """An Article whose address, once computed, is remembered (it never changes after
     reading: it depends only on the settings and the briefing's own metadata)."""
 
@@ -76,6 +94,40 @@ class CachedArticle(Article):
         return value
 
 
+class CachedPage(_CacheState, Page):
+    """A Page that is cached without the shared context."""
+
+    def _expand_settings(self, key):
+        # Pelican finds a page's URL settings by its class name (PAGE_URL, DRAFT_PAGE_URL):
+        # as Pelican's Page does, with "page" for the name of this class
+        return Content._expand_settings(self, key,
+                                        "draft_page" if self.status == "draft" else "page")
+
+
+_CACHED_CLASS = {Article: CachedArticle, Page: CachedPage}
+
+
+def cacheable(content):
+    """On reading: a briefing or page becomes its cached class (see :class:`_CacheState`)."""
+    cls = _CACHED_CLASS.get(type(content))
+    if cls is not None:
+        content.__class__ = cls
+
+
+def restore_context(generator, groups):
+    """Give the objects read back from the content cache the build's shared context (their
+    links to other content, ``{filename}``, are resolved through it when they are written)."""
+    for group in groups:
+        for content in getattr(generator, group, None) or []:
+            if "_context" not in content.__dict__:
+                content._context = generator.context
+
+
+def pages_read(generator):
+    restore_context(generator, ("pages", "translations", "hidden_pages",
+                                "hidden_translations", "draft_pages", "draft_translations"))
+
+
 def after_reading(generator):
     """Every briefing is read: they live as long as the build, so the garbage collector
     need not walk them again (``gc.freeze``), and it goes back to work."""
@@ -84,7 +136,11 @@ def after_reading(generator):
         _gc_paused = False
         gc.freeze()
         gc.enable()
-    cache_urls(generator)
+    for draft in list(generator.drafts) + list(generator.drafts_translations):
+        # Pelican 4.12 writes a draft with ``category=draft.category``, which a briefing does
+        # not have when categories are off (CATEGORY_SAVE_AS = ""): the build crashed
+        if not hasattr(draft, "category"):
+            draft.category = None
 
 
 def _all_articles(generator):
@@ -94,17 +150,13 @@ def _all_articles(generator):
         yield from group
 
 
-def cache_urls(generator):
-    for article in _all_articles(generator):
-        if type(article) is Article:
-            article.__class__ = CachedArticle
-
-
 def remember_urls(generator):
     """Each briefing's address, computed before Pelican saves its content cache, so that the
     cache keeps it and a rebuild takes it from there instead of computing it again for every
     briefing (Pelican's URL formatting costs about 70 µs a briefing). It is kept as plain
-    attributes of Pelican's own Article: the cache does not depend on this plugin."""
+    attributes of the article."""
+    restore_context(generator, ("articles", "translations", "drafts", "drafts_translations",
+                                "hidden_articles", "hidden_translations"))
     for article in _all_articles(generator):
         found = article.__dict__
         if "_cached_url" not in found:
@@ -300,7 +352,9 @@ def register():
     _linear_pelican_groupings()
     signals.initialized.connect(guard_run)
     signals.get_writer.connect(get_writer)
+    signals.content_object_init.connect(cacheable)
     signals.content_object_init.connect(remember_digest)
+    signals.page_generator_finalized.connect(pages_read)
     signals.article_generator_pretaxonomy.connect(remember_urls)
     signals.article_generator_finalized.connect(after_reading)
     signals.generator_init.connect(add_filters)
