@@ -14,4 +14,6 @@ from pelicanconf import *  # noqa: E402,F401,F403
 SITEURL = os.environ.get("BRIEFING_SITEURL", "https://briefing.example.org").rstrip("/")
 RELATIVE_URLS = False
 
-DELETE_OUTPUT_DIRECTORY = True
+# Not True: Pelican would delete the whole folder, files no build made included. The
+# output ledger (briefing/outputdir.py) removes what earlier builds made and this one does not.
+DELETE_OUTPUT_DIRECTORY = False

@@ -20,10 +20,12 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from briefing import fileio
+
 STATE_FILE = "build-state.json"
 PACKAGE = Path(__file__).resolve().parent
 # the modules of this package a site build runs (ingest, cleaning and tagging do not)
-BUILD_MODULES = ("buildstate.py", "facets.py", "frontmatter.py", "mdsafe.py", "outputdir.py",
+BUILD_MODULES = ("buildstate.py", "facets.py", "fileio.py", "frontmatter.py", "mdsafe.py", "outputdir.py",
                  "related.py", "site_settings.py", "sitefiles.py", "slug.py", "vocabulary.py")
 
 
@@ -154,12 +156,8 @@ class BuildState:
         for entry in sorted(glob.glob(os.path.join(search, "pagefind-entry.json")) +
                             glob.glob(os.path.join(search, "*", "pagefind-entry.json"))):
             files.append((entry[skip:], os.path.getsize(entry)))
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        tmp = self.path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump({"fingerprint": self.fingerprint, "output": self.output_path,
-                       "files": files}, handle)
-        os.replace(tmp, self.path)
+        fileio.write_atomic(self.path, json.dumps(
+            {"fingerprint": self.fingerprint, "output": self.output_path, "files": files}))
 
     def forget(self) -> None:
         try:

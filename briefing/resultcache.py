@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from typing import Any, Iterable
+
+from briefing import fileio
 
 
 def digest(parts: Iterable[Any], files: Iterable[str] = ()) -> str:
@@ -53,14 +54,5 @@ class ResultCache:
     def save(self, value: Any) -> None:
         if not self.path:
             return
-        folder = os.path.dirname(self.path)
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((self.key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with fileio.AtomicFile(self.path) as handle:
+            pickle.dump((self.key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -1,6 +1,6 @@
 """Files of the built site that are not pages: Atom feeds, JSON exports, the sitemap, robots.txt.
 
-Written atomically (a temporary file, then a rename) and deterministically (no build
+Written atomically (:mod:`briefing.fileio`) and deterministically (no build
 timestamps: a feed's `updated` is its newest briefing's date), so two builds of the same
 content are byte-identical.  Objects passed in are duck-typed briefings (title, url, date,
 summary, author, get_content); no Pelican import here.
@@ -8,15 +8,15 @@ summary, author, get_content); no Pelican import here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from feedgenerator import Atom1Feed, get_tag_uri
+
+from briefing import fileio
 
 
 def write_text(output_path: str, rel: str, text: str) -> str:
@@ -24,26 +24,19 @@ def write_text(output_path: str, rel: str, text: str) -> str:
     return _write_chunks(os.path.join(output_path, rel), [text.encode("utf-8")])
 
 
+def write_through(writer, context, output_path: str, rel: str, text: str) -> None:
+    """Write a site file through the build's writer when it keeps the record of what a
+    build made (the fastbuild plugin's ``write_derived``), else directly."""
+    if hasattr(writer, "write_derived"):
+        writer.write_derived(rel, context, [text], lambda: text)
+    else:
+        write_text(output_path, rel, text)
+
+
 def _write_chunks(path: str, chunks: Iterable[bytes]) -> str:
-    """Write the chunks to a temporary file beside ``path``, then rename it into place,
-    unless ``path`` already holds these bytes: then it is left untouched (its modification
-    time too). Nothing is held in memory but one chunk."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".write.", suffix=".tmp", dir=os.path.dirname(path))
-    digest = hashlib.sha1()
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks:
-                digest.update(chunk)
-                handle.write(chunk)
-        if _file_sha1(path) == digest.digest():
-            os.unlink(tmp)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write the chunks with the project's one atomic writer (:mod:`briefing.fileio`):
+    unchanged bytes leave the file untouched; nothing is held in memory but one chunk."""
+    fileio.write_atomic(path, chunks)
     return path
 
 
@@ -80,17 +73,6 @@ def write_json_list(output_path: str, rel: str, items: Iterable[Any]) -> str:
     """:func:`json_list_pieces`, written atomically as they come."""
     return _write_chunks(os.path.join(output_path, rel),
                          (piece.encode("utf-8") for piece in json_list_pieces(items)))
-
-
-def _file_sha1(path: str) -> bytes | None:
-    digest = hashlib.sha1()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return None
-    return digest.digest()
 
 
 def site_base(settings) -> str:

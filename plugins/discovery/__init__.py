@@ -27,17 +27,19 @@ class DiscoveryGenerator(Generator):
         articles = sorted(self.context.get("articles", []), key=lambda a: (a.date, a.url),
                           reverse=True)
         if opts["SITE_FEED_SAVE_AS"]:
-            sitefiles.write_text(self.output_path, opts["SITE_FEED_SAVE_AS"], sitefiles.atom(
+            sitefiles.write_through(writer, self.context, self.output_path,
+                                    opts["SITE_FEED_SAVE_AS"], sitefiles.atom(
                 settings, f"{settings['SITENAME']}: all briefings", "",
                 opts["SITE_FEED_SAVE_AS"], articles[: opts["SITE_FEED_MAX_ITEMS"]],
                 opts["FACETS"]))
         base = sitefiles.site_base(settings)
         if opts["SITEMAP_SAVE_AS"]:
-            sitefiles.write_text(self.output_path, opts["SITEMAP_SAVE_AS"],
-                                 sitefiles.sitemap(base, self._urls()))
+            sitefiles.write_through(writer, self.context, self.output_path,
+                                    opts["SITEMAP_SAVE_AS"], sitefiles.sitemap(base, self._urls()))
         if opts["ROBOTS_SAVE_AS"]:
-            sitefiles.write_text(self.output_path, opts["ROBOTS_SAVE_AS"],
-                                 sitefiles.robots(base, opts["SITEMAP_SAVE_AS"] or None))
+            sitefiles.write_through(writer, self.context, self.output_path,
+                                    opts["ROBOTS_SAVE_AS"],
+                                    sitefiles.robots(base, opts["SITEMAP_SAVE_AS"] or None))
 
     def _urls(self):
         """Every page a reader can land on: home, briefings, pages, facet and term pages,

@@ -321,7 +321,8 @@ class FacetsGenerator(Generator):
                 ]
                 for facet in self.facets
             }
-            sitefiles.write_json(self.output_path, opts["API_TERMS_SAVE_AS"], data)
+            sitefiles.write_through(writer, self.context, self.output_path,
+                                    opts["API_TERMS_SAVE_AS"], sitefiles.dumps(data) + "\n")
 
 
 class _Unlinked(str):

@@ -25,6 +25,7 @@ of files that changed (the search plugin then re-indexes the shards whose pages 
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import glob
 import logging
@@ -44,7 +45,7 @@ from pelican.generators import ArticlesGenerator
 from pelican.utils import get_original_items
 from pelican.utils import process_translations as _pelican_process_translations
 
-from briefing import buildstate
+from briefing import buildstate, fileio, outputdir
 
 from .writer import FastWriter, flush_all, own_digest
 
@@ -292,8 +293,8 @@ def _drop_stale_content_cache(settings):
                                  buildstate.plain(settings))
     marker = os.path.join(cache, CACHE_VERSION_FILE)
     try:
-        with open(marker, encoding="utf-8") as handle:
-            if handle.read() == version:
+        with open(marker, "rb") as handle:  # bytes: junk in the marker is just "changed"
+            if handle.read() == version.encode("ascii"):
                 return
     except OSError:
         pass
@@ -303,22 +304,50 @@ def _drop_stale_content_cache(settings):
             shutil.rmtree(name, ignore_errors=True)
         else:
             os.unlink(name)
+    fileio.write_atomic(marker, version)
+
+
+def _build_lock(settings):
+    """An exclusive lock on the build cache, held for the whole build: two builds into one
+    cache (and output folder) at once wait for each other instead of mixing their files."""
+    cache = settings.get("CACHE_PATH") or "cache"
     os.makedirs(cache, exist_ok=True)
-    with open(marker, "w", encoding="utf-8") as handle:
-        handle.write(version)
+    handle = open(os.path.join(cache, "build.lock"), "a+b")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        logger.warning("waiting for another build that uses %s to finish", cache)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
 
 
 def guard_run(pelican):
-    """Make ``pelican.run`` a no-op when nothing changed since the last build."""
+    """Make ``pelican.run`` a no-op when nothing changed since the last build; hold the
+    build lock; keep Pelican from deleting the output folder (``DELETE_OUTPUT_DIRECTORY``
+    would remove files no build made: the output ledger removes what builds made and no
+    longer make instead, see :mod:`briefing.outputdir`)."""
     original = pelican.run
+    if pelican.delete_outputdir:
+        logger.warning("DELETE_OUTPUT_DIRECTORY: not deleting %s; files earlier builds made and "
+                       "this one does not are removed at the end of the build, files no build "
+                       "made are kept", pelican.output_path)
+        pelican.delete_outputdir = False
 
     def run():
+        with _build_lock(pelican.settings):
+            guarded()
+
+    def guarded():
         state = buildstate.BuildState(pelican.settings, pelican.output_path)
         if state.unchanged():
             logger.warning("Nothing changed since the last build into %s: nothing to do",
                            pelican.output_path)
             return
         state.forget()
+        left = outputdir.prepare(pelican.output_path)
+        if left:
+            logger.info("removed %d temporary file(s) an interrupted run left in %s",
+                        len(left), pelican.output_path)
         _drop_stale_content_cache(pelican.settings)
         # reading builds (or unpickles) every briefing: millions of long-lived objects
         # and no garbage cycles, so the cyclic collector only slows it down; it is turned
@@ -342,10 +371,21 @@ def guard_run(pelican):
 
 def flush_pages(pelican):
     processes = pelican.settings.get("BUILD_PROCESSES") or None
-    rendered, reused, changed = flush_all(processes)
+    done = flush_all(processes)
     logger.info("%d pages rendered, %d unchanged and skipped, %d files changed",
-                rendered, reused, changed)
-    output_written.send(pelican, changed=changed)
+                done.rendered, done.reused, done.changed)
+    removed = []
+    if not pelican.settings.get("WRITE_SELECTED"):
+        # what the last build made and this one did not (a retitled or deleted briefing's
+        # page, an export a setting no longer asks for) goes before the search index is
+        # built, so a rebuild equals a fresh build
+        removed = outputdir.record(pelican.output_path, done.made,
+                                   previous=done.previous)
+        if removed:
+            logger.info("removed %d file(s) an earlier build made and this one did not: %s",
+                        len(removed), ", ".join(removed[:5]) +
+                        (f" and {len(removed) - 5} more" if len(removed) > 5 else ""))
+    output_written.send(pelican, changed=done.changed + len(removed))
 
 
 def register():

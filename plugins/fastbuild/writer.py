@@ -15,16 +15,18 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import logging
 import os
 import pickle
-import tempfile
 import weakref
+from typing import NamedTuple
 
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from briefing import fileio
 from briefing.buildstate import plain
 
 logger = logging.getLogger(__name__)
@@ -35,43 +37,19 @@ PARALLEL_MIN_JOBS = 40
 _writers: "weakref.WeakSet[FastWriter]" = weakref.WeakSet()
 
 
-class _AtomicFile:
-    """A text file written to a temporary name and renamed into place on success."""
+class _PageFile(fileio.AtomicFile):
+    """A page or derived file, written with the project's one atomic writer; the writer
+    learns which files were written and which of them changed."""
 
-    def __init__(self, filename, encoding, written):
-        self.filename = filename
-        directory = os.path.dirname(filename) or "."
-        fd, self.tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=directory)
-        self.handle = os.fdopen(fd, "w", encoding=encoding, newline="")
-        self.written = written
-
-    def write(self, text):
-        return self.handle.write(text)
-
-    def __enter__(self):
-        return self
+    def __init__(self, filename, written):
+        super().__init__(filename)
+        self._written = written
 
     def __exit__(self, exc_type, exc, tb):
-        self.handle.close()
-        if exc_type is not None:
-            os.unlink(self.tmp)
-            return False
-        try:
-            same = os.path.getsize(self.filename) == os.path.getsize(self.tmp) and \
-                _read(self.filename) == _read(self.tmp)
-        except OSError:
-            same = False
-        if same:
-            os.unlink(self.tmp)  # unchanged: keep the old file and its mtime
-        else:
-            os.replace(self.tmp, self.filename)
-        self.written.append((self.filename, not same))
-        return False
-
-
-def _read(path):
-    with open(path, "rb") as handle:
-        return handle.read()
+        result = super().__exit__(exc_type, exc, tb)
+        if exc_type is None:
+            self._written.append((self.path, self.changed))
+        return result
 
 
 # --- fingerprints ---------------------------------------------------------------------------
@@ -194,6 +172,8 @@ class FastWriter(Writer):
         self._old = self._load_manifest()
         self._new: dict[str, dict] = {}
         self._prints: Fingerprints | None = None
+        self._checked: set[str] = set()
+        self._context: dict | None = None
         _writers.add(self)
 
     # manifest --------------------------------------------------------------------------
@@ -208,12 +188,19 @@ class FastWriter(Writer):
         return data.get("pages", {})
 
     def _save_manifest(self):
-        os.makedirs(os.path.dirname(self._manifest_path), exist_ok=True)
-        data = {"output": os.path.abspath(self.output_path), "pages": self._new}
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self._manifest_path), suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, sort_keys=True)
-        os.replace(tmp, self._manifest_path)
+        fileio.write_atomic(self._manifest_path, json.dumps(
+            {"output": os.path.abspath(self.output_path), "pages": self._new}, sort_keys=True))
+
+    def made_files(self) -> set[str]:
+        """Every file of OUTPUTDIR this build made (written now or kept from the last
+        build as it was), relative to OUTPUTDIR: the pages and derived files of the
+        manifest, the static files, and the theme's static files."""
+        made = {f for entry in self._new.values() for f in entry["files"]}
+        context = self._context or {}
+        made.update(os.path.normpath(sc.save_as) for sc in context.get("staticfiles", [])
+                    if getattr(sc, "save_as", None))
+        made.update(theme_static_files(self.settings))
+        return made
 
     def _site_fingerprint(self, context) -> str:
         from briefing.buildstate import code_and_theme_fingerprint
@@ -239,12 +226,17 @@ class FastWriter(Writer):
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
-        return _AtomicFile(filename, encoding, self._written)
+        folder = os.path.dirname(filename)
+        if folder not in self._checked:  # no symbolic link leads out of OUTPUTDIR
+            fileio.check_inside(filename, self.output_path)
+            self._checked.add(folder)
+        return _PageFile(filename, self._written)
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None,
                    template_name=None, override_output=False, url=None, **kwargs):
         if not name:
             return None
+        self._context = context
         if self._prints is None:
             self._prints = Fingerprints(self._site_fingerprint(context))
         fp = Fingerprints._hash(
@@ -319,15 +311,14 @@ class FastWriter(Writer):
                     self.rendered, self.changed_files, self.reused)
 
     def _render_forked(self, jobs, workers):
-        outputs = []
-        pids = []
+        """Render the jobs in ``workers`` forked processes; each reports the files it wrote
+        through a pipe (nothing is left in OUTPUTDIR if a worker is killed)."""
+        readers = []
         for k in range(workers):
-            fd, path = tempfile.mkstemp(prefix=".render-", suffix=".pickle",
-                                        dir=self.output_path)
-            os.close(fd)
-            outputs.append(path)
+            read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # a worker: render every workers-th page, report, and leave
+                os.close(read_end)
                 status = 0
                 try:
                     mine = {i: self._render(job) for i, job in enumerate(jobs)
@@ -337,23 +328,23 @@ class FastWriter(Writer):
                     payload = ("error", f"{type(exc).__name__}: {exc}")
                     status = 1
                 try:
-                    with open(path, "wb") as handle:
+                    with os.fdopen(write_end, "wb") as handle:
                         pickle.dump(payload, handle)
                 finally:
                     os._exit(status)
-            pids.append(pid)
+            os.close(write_end)
+            readers.append((pid, read_end))
         results: list[list[tuple[str, bool]]] = [[] for _ in jobs]
         errors = []
-        for pid, path in zip(pids, outputs):
+        for pid, read_end in readers:
+            # each worker writes only to its own pipe: reading them in turn cannot deadlock
+            with os.fdopen(read_end, "rb") as handle:
+                data = handle.read()
             os.waitpid(pid, 0)
             try:
-                with open(path, "rb") as handle:
-                    kind, payload = pickle.load(handle)
-            except (OSError, EOFError, pickle.UnpicklingError):
+                kind, payload = pickle.loads(data)
+            except (EOFError, ValueError, pickle.UnpicklingError):
                 kind, payload = "error", "a render worker stopped without a report"
-            finally:
-                if os.path.exists(path):
-                    os.unlink(path)
             if kind == "ok":
                 for i, written in payload.items():
                     results[i] = written
@@ -364,13 +355,52 @@ class FastWriter(Writer):
         return results
 
 
-def flush_all(processes: int | None = None) -> tuple[int, int, int]:
-    """Flush every writer of this process; (rendered, reused, files changed)."""
+def theme_static_files(settings) -> list[str]:
+    """The files Pelican's static generator copies from the theme (``THEME_STATIC_PATHS``
+    into ``THEME_STATIC_DIR``, skipping ``IGNORE_FILES``), relative to OUTPUTDIR: what
+    ``pelican.utils.copy`` does, listed instead of done."""
+    theme = settings.get("THEME", "")
+    target = settings.get("THEME_STATIC_DIR", "theme")
+    ignores = settings.get("IGNORE_FILES") or []
+
+    def ignored(name):
+        return any(fnmatch.fnmatch(name, pattern) for pattern in ignores)
+
+    files = []
+    for path in settings.get("THEME_STATIC_PATHS", []):
+        source = os.path.join(theme, path)
+        if ignored(os.path.basename(source)):
+            continue
+        if os.path.isfile(source):
+            files.append(os.path.normpath(os.path.join(target, os.path.basename(path))))
+            continue
+        for folder, subdirs, names in os.walk(source, followlinks=True):
+            subdirs[:] = [d for d in subdirs if not ignored(d)]
+            rel = os.path.relpath(folder, source)
+            files.extend(os.path.normpath(os.path.join(target, rel, name)) for name in names
+                         if not ignored(name) and os.path.isfile(os.path.join(folder, name)))
+    return files
+
+
+class Flushed(NamedTuple):
+    rendered: int  # pages and files rendered
+    reused: int  # unchanged, neither rendered nor written
+    changed: int  # files whose bytes changed
+    made: set[str]  # every file of OUTPUTDIR the build made (FastWriter.made_files)
+    previous: set[str]  # the files the last build's manifest lists
+
+
+def flush_all(processes: int | None = None) -> Flushed:
+    """Flush every writer of this process."""
     rendered = reused = changed = 0
+    made: set[str] = set()
+    previous: set[str] = set()
     for writer in list(_writers):
         writer.flush(processes)
         rendered += writer.rendered
         reused += writer.reused
         changed += writer.changed_files
+        made |= writer.made_files()
+        previous |= {f for entry in writer._old.values() for f in entry.get("files", [])}
         _writers.discard(writer)
-    return rendered, reused, changed
+    return Flushed(rendered, reused, changed, made, previous)
