@@ -15,8 +15,11 @@ fingerprints of the pages each shard was built from are kept in ``CACHE_PATH``),
 re-indexes a few hundred briefings, not the archive, and memory stays bounded.  Up to
 ``SEARCH_SHARD_SIZE`` briefings there is one index, as Pagefind would build it.
 
-Pagefind's filter files are not byte-for-byte reproducible (their names and order change
-between runs with the same pages); everything else the build writes is.
+**Reproducible**: Pagefind 1.5.2 writes its filter files (and the meta file and entry that
+name them) in an order that changes from run to run; :mod:`briefing.pagefind_bundle` rewrites
+each bundle Pagefind writes into the one order, so that two builds of the same pages are
+byte-identical.  A bundle it does not know (another Pagefind version) is left as written,
+with one warning per build.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from blinker import signal
 
-from briefing import site_settings, sitefiles
+from briefing import pagefind_bundle, site_settings, sitefiles
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +81,12 @@ def bundle_dir(output: str, shard: int) -> str:
     return base if shard == 0 else os.path.join(base, f"shard-{shard}")
 
 
+# part of every shard's fingerprint: a new value re-indexes shards built the older way
+INDEX_FORMAT = "normalised-1"
+
+
 def _fingerprint(output: str, pages: list[str], count: int) -> str:
-    h = hashlib.sha1(f"{count}\x1f".encode())
+    h = hashlib.sha1(f"{INDEX_FORMAT}\x1f{count}\x1f".encode())
     for rel in pages:
         st = os.stat(os.path.join(output, rel))
         h.update(f"{rel}\x1f{st.st_size}\x1f{st.st_mtime_ns}\x1e".encode("utf-8"))
@@ -141,10 +148,11 @@ def shard_glob(pages: list[str]) -> str:
     return escape(head) + "{" + ",".join(map(escape, rest)) + "}"
 
 
-def _index_shard(output: str, shard: int, pages: list[str]) -> None:
+def _index_shard(output: str, shard: int, pages: list[str]) -> str | None:
     """Index these pages into the shard's bundle folder. Pagefind reads them in place from
     the site folder, chosen by a glob that lists them (in a configuration file: the list is
-    too long for a command line), so their addresses are the site's."""
+    too long for a command line), so their addresses are the site's.  The bundle is then
+    normalised (see the module docstring); returns why it could not be, or None."""
     target = bundle_dir(output, shard)
     _clear_bundle(target)
     os.makedirs(target, exist_ok=True)
@@ -171,6 +179,7 @@ def _index_shard(output: str, shard: int, pages: list[str]) -> None:
             f"the {len(pages)} briefings of shard {shard}"
             + (f"; left out: {', '.join(missing[:10])}" if missing else "")
             + " (a briefing page needs the theme's data-pagefind-body mark)")
+    return pagefind_bundle.normalise(target)
 
 
 def _left_out(bundle: str, pages: list[str]) -> list[str]:
@@ -198,6 +207,9 @@ def build_index(pelican, changed=None):
     opts = site_settings.read(pelican.settings)
     output = pelican.output_path
     if not opts["SEARCH_INDEX"]:
+        if os.path.isdir(bundle_dir(output, 0)):  # an index an earlier build made
+            logger.info("search index off: removing %s", bundle_dir(output, 0))
+            shutil.rmtree(bundle_dir(output, 0))
         return
     # (`changed`, the number of files the build changed, is not enough to go by: a new
     # shard size changes the index without changing a page)
@@ -245,8 +257,12 @@ def build_index(pelican, changed=None):
             k: v for k, v in old.items() if k not in {str(s) for s, _ in todo}}})
         workers = min(len(todo), 2, len(os.sched_getaffinity(0)))
         with ThreadPoolExecutor(workers) as pool:
-            for future in [pool.submit(_index_shard, output, *job) for job in todo]:
-                future.result()
+            futures = [pool.submit(_index_shard, output, *job) for job in todo]
+            unknown = [reason for reason in (f.result() for f in futures) if reason]
+        if unknown:
+            logger.warning("search index: %d of %d bundle(s) left as Pagefind wrote them, so "
+                           "they differ from build to build: %s", len(unknown), len(todo),
+                           unknown[0])
     sitefiles.write_json(cache, STAMPS, {"output": os.path.abspath(output), "shards": new})
     sitefiles.write_json(output, os.path.join(BUNDLE, SHARDS_FILE),
                          {"shards": [f"shard-{i}/" for i in range(1, count)]})
