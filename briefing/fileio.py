@@ -117,12 +117,14 @@ class AtomicFile:
         self._handle = os.fdopen(fd, "wb")
         return self
 
-    def write(self, data: str | bytes) -> int:
+    def write(self, data) -> int:
+        """Write text or any bytes-like object (``pickle`` hands large frames over as
+        buffers); returns the number of bytes written."""
         if isinstance(data, str):
             data = data.encode(self.encoding, "surrogateescape")
         self._digest.update(data)
         self._handle.write(data)
-        return len(data)
+        return memoryview(data).nbytes
 
     def writelines(self, pieces: Iterable[str | bytes]) -> None:
         for piece in pieces:
