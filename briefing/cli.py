@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def _tagger(args: argparse.Namespace):
 def _read_briefing(path: Path, *, pages_ok: bool = True):
     """(text, Document) of a briefing, or raise FrontMatterError naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # line breaks as they are (retag keeps them)
     except UnicodeDecodeError:
         raise frontmatter.FrontMatterError(
             str(path), [(None, "the file is not UTF-8 text; save it as UTF-8")]) from None
@@ -183,7 +184,6 @@ def cmd_tag(args: argparse.Namespace) -> int:
 # --- retag ----------------------------------------------------------------------------------
 def cmd_retag(args: argparse.Namespace) -> int:
     from briefing import retag
-    from briefing.ingest import atomic_write
 
     try:
         files = iter_markdown(args.paths)
@@ -201,17 +201,30 @@ def cmd_retag(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             failed += 1
             continue
+        except OSError as exc:
+            print(f"error: {path}: cannot be read ({exc.strerror})", file=sys.stderr)
+            failed += 1
+            continue
         if "date" not in doc.meta:
             continue  # a page, not a briefing
-        plan = retag.plan(path, text, doc, tag(doc.meta["title"], doc.body))
-        if not plan.changed:
+        try:
+            plan = retag.plan(path, text, doc, tag(doc.meta["title"], doc.body))
+            if not plan.changed:
+                continue
+            for facet, names in plan.added.items():
+                for name in names:
+                    print(f"{path}: + {facet}: {name}")
+            if args.write:
+                retag.write(plan)
+        except retag.RetagError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        except OSError as exc:  # a read-only folder, a full disk
+            print(f"error: {path}: not written ({exc.strerror or exc})", file=sys.stderr)
+            failed += 1
             continue
         changed += 1
-        for facet, names in plan.added.items():
-            for name in names:
-                print(f"{path}: + {facet}: {name}")
-        if args.write:
-            atomic_write(path, plan.text)
     verb = "updated" if args.write else "would gain tags (run with --write to add them)"
     print(f"retag: {_plural(changed, 'briefing')} {verb}; {_plural(len(files), 'file')} "
           "read; no tag is ever removed", file=sys.stderr)
@@ -226,21 +239,30 @@ def _date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date like 2024-12-18, got {text!r}")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """A message on one line: a newline or other control character in a file's name is
+    shown escaped (\\n), as Python writes it."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 class Progress:
     """One status line per file, or a live counter on a terminal."""
 
     LABELS = {"written": "written", "updated": "updated", "unchanged": "already ingested",
               "failed": "FAILED", "would-write": "would write"}
 
-    def __init__(self, total: int, stream=sys.stderr):
-        self.total, self.done, self.stream = total, 0, stream
-        self.live = stream.isatty() and total > 1
+    def __init__(self, total: int, stream=None):
+        self.total, self.done, self.stream = total, 0, stream or sys.stderr
+        self.live = self.stream.isatty() and total > 1
 
     def step(self, outcome) -> None:
         self.done += 1
         where = f" -> {outcome.target}" if outcome.target and outcome.status != "failed" else ""
-        line = f"[{self.done}/{self.total}] {outcome.source.name}: " \
-               f"{self.LABELS[outcome.status]}{where}"
+        line = _one_line(f"[{self.done}/{self.total}] {outcome.source.name}: "
+                         f"{self.LABELS[outcome.status]}{where}")
         if self.live:
             self.stream.write("\r\x1b[K" + line[:200])
             if self.done == self.total:
@@ -260,26 +282,36 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     options = ingest.IngestOptions(out=Path(args.out), date=args.date,
                                    source_url=args.source_url, force=args.force,
                                    dry_run=args.dry_run)
+    try:
+        ingest.check_out(options.out)
+    except ingest.OutFolderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exitcode
     files, outcomes = ingest.collect_inputs(args.paths)
     try:
         tagger = _tagger(args)
     except vocabulary.VocabularyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    existing = ingest.Existing.scan(options.out)
+
+    def waiting() -> None:
+        print(f"waiting for another ingest into {options.out} to finish…", file=sys.stderr,
+              flush=True)
+
     progress = Progress(len(files))
-    for path in files:
-        outcome = ingest.ingest_file(path, options, existing, tagger)
-        outcomes.append(outcome)
-        progress.step(outcome)
+    with ingest.prepared(options, on_wait=waiting) as existing:
+        for path in files:
+            outcome = ingest.ingest_file(path, options, existing, tagger)
+            outcomes.append(outcome)
+            progress.step(outcome)
     counts = {k: sum(1 for o in outcomes if o.status == k)
               for k in ("written", "updated", "would-write", "unchanged", "failed")}
     for outcome in outcomes:
         for warning in outcome.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            print(f"warning: {_one_line(warning)}", file=sys.stderr)
     for outcome in outcomes:
         if outcome.status == "failed":
-            print(f"error: {outcome.message}", file=sys.stderr)
+            print(f"error: {_one_line(outcome.message)}", file=sys.stderr)
     parts = [f"{counts['written']} written", f"{counts['updated']} updated",
              f"{counts['unchanged']} already ingested", f"{counts['failed']} failed"]
     if counts["would-write"]:

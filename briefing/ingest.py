@@ -4,26 +4,33 @@ A pipeline of small stages, each a function over plain data::
 
     read_raw -> decode -> clean -> tag -> build (front matter + body) -> write
 
-Writes are atomic (a temporary file, then a rename) and never overwrite an editor's
-work: a briefing carries a checksum of the text ingest wrote, so a briefing whose text
-no longer matches was edited and is only replaced with ``force`` (after a backup).
+Writes go through :mod:`briefing.fileio` (atomic, the umask's modes, a new briefing never
+replaces a file) and never overwrite an editor's work: a briefing carries a checksum of the
+text ingest wrote, so a briefing whose text no longer matches was edited and is only
+replaced with ``force`` (after a backup). A briefing remembers the raw file it came from
+(its path and the SHA-256 of its bytes): the same page again is "already ingested", a
+changed page of the same path and the same article updates it, anything else is a new
+briefing. A run holds a lock on its output folder, so two runs into one folder take turns.
 No Pelican import anywhere here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import logging
 import os
 import re
-import tempfile
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Iterable
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
-from briefing import frontmatter
+import yaml
+
+from briefing import fileio, frontmatter
 from briefing.article import Extracted, NoArticleError
 from briefing.slug import slugify
 
@@ -34,10 +41,19 @@ HTML_SUFFIXES = (".html", ".htm")
 SUMMARY_LIMIT = 300
 _CHECKSUM_RE = re.compile(r"^(\s*checksum:\s*)([0-9a-f]{64})\s*$", re.M)
 _ZERO = "f" * 64  # the checksum's placeholder while the text is hashed
+LOCK_NAME = ".briefing-ingest.lock"  # in the output folder: one ingest at a time
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class IngestError(Exception):
     """One input could not become a briefing; the message is one line for the editor."""
+
+
+class OutFolderError(Exception):
+    """The output folder cannot be used at all (it is a file): a report, not a crash."""
+
+    exitcode = 2
+    report = True
 
 
 @dataclass
@@ -115,6 +131,20 @@ def clean(text: str, kind: str, path: Path, source_url: str | None = None) -> Ex
         return clean_dump(text, name=path.name)
     except NoArticleError as exc:
         raise IngestError(f"{path}: no article found ({exc})") from None
+
+
+def check_size(text: str, kind: str, path: Path, size: int,
+               warnings: list[str]) -> dict[str, int] | None:
+    """The cleaner reads a page only up to its limit: warn when this one is longer (the
+    briefing is still made, from the part read) and return what provenance records."""
+    from briefing.clean import limit
+
+    kept = limit(kind)
+    if len(text) <= kept:
+        return None
+    warnings.append(f"{path}: {len(text):,} characters ({size:,} bytes), more than a page "
+                    f"should hold; only the first {kept:,} characters were read")
+    return {"chars": len(text), "kept": kept}
 
 
 # --- build the briefing ----------------------------------------------------------------
@@ -208,57 +238,212 @@ def edited_by_hand(text: str) -> bool:
 
 
 # --- where briefings already are -------------------------------------------------------
-_PROV_RE = re.compile(r"^\s+(raw|sha256):\s*['\"]?(.+?)['\"]?\s*$", re.M)
+def raw_key(path: Path) -> str:
+    """How provenance names a raw file: its path from the working folder (an absolute path
+    when it lies elsewhere), so raw/a/story.txt and raw/b/story.txt are two files."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def read_front(path: Path) -> tuple[dict, str] | None:
+    """(front matter, body) of a briefing, the front matter loaded whole but not validated.
+    When an edit broke its YAML, the provenance block alone (what ingest wrote last)."""
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        if not frontmatter.has_front_matter(text):
+            return None
+        yaml_text, body, _ = frontmatter.split(text, str(path))
+    except (OSError, frontmatter.FrontMatterError):
+        return None
+    for part in (yaml_text, _provenance_block(yaml_text)):
+        try:
+            data = yaml.load(part, Loader=_YAML_LOADER)
+        except yaml.YAMLError:
+            continue
+        if isinstance(data, dict):
+            return data, body
+    return None
+
+
+def _provenance_block(yaml_text: str) -> str:
+    """The ``provenance:`` key and its indented lines, cut out of the front matter."""
+    lines = yaml_text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("provenance:"):
+            end = i + 1
+            while end < len(lines) and (not lines[end].strip()
+                                        or lines[end][0] in " \t#"):
+                end += 1
+            return "\n".join(lines[i:end])
+    return ""
+
+
+def _shingles(text: str, words: int = 5000) -> set[str]:
+    tokens = re.findall(r"\w+", text.casefold())[:words]
+    return {" ".join(tokens[i:i + 3]) for i in range(max(len(tokens) - 2, 0))}
+
+
+def same_article(title_a: object, body_a: str, title_b: str, body_b: str) -> bool:
+    """Whether two versions of a page hold the same article: most of the shorter one's
+    text is in the other (word triples), or less of it under the same title."""
+    a, b = _shingles(body_a), _shingles(body_b)
+    shared = len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    same_title = isinstance(title_a, str) and " ".join(title_a.split()).casefold() \
+        == " ".join(title_b.split()).casefold()
+    return shared >= (0.2 if same_title else 0.5)
 
 
 @dataclass
 class Existing:
+    """The briefings already in the output folder, by what ingest recorded of their raw page."""
+
     by_hash: dict[str, Path] = field(default_factory=dict)
-    by_raw: dict[str, Path] = field(default_factory=dict)
+    by_raw: dict[str, list[Path]] = field(default_factory=dict)
     slugs: set[str] = field(default_factory=set)
 
     @classmethod
     def scan(cls, out: Path) -> "Existing":
         found = cls()
-        if not out.is_dir():
-            return found
-        for path in sorted(out.glob("*.md")):
+        try:
+            paths = sorted(out.glob("*.md")) if out.is_dir() else []
+        except OSError:
+            paths = []
+        for path in paths:
             found.slugs.add(path.stem)
-            try:
-                head = path.read_text(encoding="utf-8", errors="replace")[:4000]
-            except OSError:
+            front = read_front(path)
+            if front is None:
                 continue
-            if "provenance:" not in head:
-                continue
-            for key, value in _PROV_RE.findall(head.split("provenance:", 1)[1]):
-                (found.by_hash if key == "sha256" else found.by_raw)[value] = path
+            meta = front[0]
+            if isinstance(meta.get("slug"), str):
+                found.slugs.add(meta["slug"])  # a briefing's address, whatever its file
+            provenance = meta.get("provenance")
+            if isinstance(provenance, dict):
+                found.add(path, provenance.get("raw"), provenance.get("sha256"))
         return found
 
+    def add(self, path: Path, raw: object, sha256: object) -> None:
+        if isinstance(sha256, str):
+            self.by_hash[sha256] = path
+        if isinstance(raw, str):
+            paths = self.by_raw.setdefault(raw, [])
+            if path not in paths:
+                paths.append(path)
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, then rename: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    def previous(self, raw: str, title: str, body: str) -> Path | None:
+        """The briefing an earlier ingest made from this raw path, when it holds the same
+        article (a raw path reused for another page is not an update of it). Briefings of
+        earlier versions, which recorded only the file's name, count by that name."""
+        keys = [raw]
+        name = PurePosixPath(raw).name
+        if name != raw:
+            keys.append(name)
+        for key in keys:
+            for path in self.by_raw.get(key, []):
+                front = read_front(path)
+                if front and same_article(front[0].get("title"), front[1], title, body):
+                    return path
+        return None
 
 
 def backup(path: Path, today: dt.datetime) -> Path:
+    """Keep a copy of ``path`` beside it as ``<name>.<time>.bak`` (never replacing one)."""
     stamp = today.strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.{stamp}.bak")
+    data = path.read_bytes()
     n = 1
-    while target.exists():
+    while True:
+        target = path.with_name(f"{path.name}.{stamp}.bak" if n == 1
+                                else f"{path.name}.{stamp}-{n}.bak")
+        try:
+            fileio.write_atomic(target, data, exclusive=True, fsync=True)
+            return target
+        except FileExistsError:
+            n += 1
+
+
+def _write_new(options: IngestOptions, existing: Existing, meta: dict, body: str) -> Path:
+    """Write a new briefing under the first free slug: one no briefing here has, and no
+    file took meanwhile (another program writing here: its file is never replaced)."""
+    base, n = meta["slug"], 1
+    while True:
+        slug = base if n == 1 else f"{base}-{n}"
         n += 1
-        target = path.with_name(f"{path.name}.{stamp}-{n}.bak")
-    target.write_bytes(path.read_bytes())
-    return target
+        if slug in existing.slugs:
+            continue
+        meta["slug"] = slug
+        target = options.out / f"{slug}.md"
+        if options.dry_run:
+            return target
+        try:
+            fileio.write_atomic(target, render(meta, body), exclusive=True, fsync=True)
+            return target
+        except FileExistsError:
+            existing.slugs.add(slug)
+
+
+@contextmanager
+def _locked(out: Path, on_wait: Callable[[], None] | None) -> Iterator[None]:
+    """Hold the ingest lock of ``out`` (``on_wait`` is called first if another run holds
+    it). The lock file is removed when the run ends, so a run that waited on a removed one
+    takes the next. A folder where the lock file cannot be made cannot be written either:
+    no lock then (each file fails on its own and says why)."""
+    lock = out / LOCK_NAME
+    fd, waited = None, False
+    while fd is None:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, fileio.file_mode())
+        except OSError as exc:
+            logger.info("%s: no ingest lock (%s)", out, exc.strerror)
+            break
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait and not waited:
+                on_wait()
+            waited = True
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            current = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            current = False
+        if not current:  # removed by the run that held it
+            os.close(fd)
+            fd = None
+    try:
+        yield
+    finally:
+        if fd is not None:
+            try:
+                os.unlink(lock)
+            except OSError:
+                pass
+            os.close(fd)  # and with it the lock
+
+
+def check_out(out: Path) -> None:
+    """Refuse an output folder that is a file (or lies under one), before any work."""
+    folder = out
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    if folder.exists() and not folder.is_dir():
+        raise OutFolderError(f"--out {out}: {folder} is a file, not a folder; give the "
+                             "folder the briefings go to")
+
+
+@contextmanager
+def prepared(options: IngestOptions,
+             on_wait: Callable[[], None] | None = None) -> Iterator[Existing]:
+    """The output folder (see :func:`check_out`) ready for a run: locked against other
+    ingests, rid of the temporary files a killed run left, and scanned. A dry run takes no
+    lock and writes nothing."""
+    with nullcontext() if options.dry_run else _locked(options.out, on_wait):
+        removed = [] if options.dry_run else fileio.remove_temporaries(options.out)
+        for name in removed:
+            logger.info("removed %s, left by an interrupted run", name)
+        yield Existing.scan(options.out)
 
 
 # --- one file, many files --------------------------------------------------------------
@@ -267,6 +452,8 @@ Tagger = Callable[[str, str], dict[str, list[str]]]
 
 def ingest_file(path: Path, options: IngestOptions, existing: Existing,
                 tagger: Tagger | None) -> Outcome:
+    """One raw page into a briefing. Every problem, a write that fails included, is a
+    failed Outcome naming the file, never an exception."""
     warnings: list[str] = []
     try:
         kind = kind_of(path)
@@ -278,65 +465,102 @@ def ingest_file(path: Path, options: IngestOptions, existing: Existing,
         if raw_hash in existing.by_hash:
             return Outcome(path, "unchanged", existing.by_hash[raw_hash], "already ingested")
         text = decode(data, path, warnings)
+        truncated = check_size(text, kind, path, len(data), warnings)
         extracted = clean(text, kind, path, options.source_url)
         tags = tagger(extracted.title, extracted.body) if tagger else {}
-        slug, meta, body = build(extracted, path.name, raw_hash, options, tags)
+        raw = raw_key(path)
+        _, meta, body = build(extracted, raw, raw_hash, options, tags)
+        if truncated:
+            meta["provenance"]["truncated"] = truncated
 
-        target = existing.by_raw.get(path.name)
-        status = "updated" if target else "written"
+        target = existing.previous(raw, extracted.title, body)
         if target is None:
-            base, n = slug, 1
-            while slug in existing.slugs:
-                n += 1
-                slug = f"{base}-{n}"
-            meta["slug"] = slug
-            target = options.out / f"{slug}.md"
-        elif target.exists() and edited_by_hand(target.read_text(encoding="utf-8",
-                                                                 errors="replace")):
-            if not options.force:
-                raise IngestError(f"{path}: {target} was edited by hand since it was "
-                                  "ingested; not overwritten (use --force to replace it; "
-                                  "a backup is kept)")
-            if not options.dry_run:
-                saved = backup(target, dt.datetime.now())
-                warnings.append(f"{target}: edited by hand; backup kept as {saved.name}")
-        if target.exists() and target.stem != meta["slug"]:
+            target = _write_new(options, existing, meta, body)
+            status = "written"
+        else:
+            status = "updated"
+            if target.exists() and edited_by_hand(target.read_text(encoding="utf-8",
+                                                                     errors="replace")):
+                if not options.force:
+                    raise IngestError(f"{path}: {target} was edited by hand since it was "
+                                      "ingested; not overwritten (use --force to replace "
+                                      "it; a backup is kept)")
+                if not options.dry_run:
+                    saved = backup(target, dt.datetime.now())
+                    warnings.append(f"{target}: edited by hand; backup kept as {saved.name}")
             meta["slug"] = target.stem  # an update keeps the briefing's address
-        rendered = render(meta, body)
+            if not options.dry_run:
+                fileio.write_atomic(target, render(meta, body), fsync=True)
         if options.dry_run:
             return Outcome(path, "would-write", target, "dry run: nothing written", warnings)
-        atomic_write(target, rendered)
         existing.slugs.add(target.stem)
-        existing.by_hash[raw_hash] = target
-        existing.by_raw[path.name] = target
+        existing.add(target, raw, raw_hash)
         return Outcome(path, status, target, "", warnings)
     except IngestError as exc:
         return Outcome(path, "failed", None, str(exc), warnings)
+    except OSError as exc:  # a read-only folder, a full disk
+        where = exc.filename if exc.filename and not fileio.is_temporary(
+            os.path.basename(exc.filename)) else f"into {options.out}"
+        return Outcome(path, "failed", None,
+                       f"{path}: not written: {where}: {exc.strerror or exc}", warnings)
 
 
 def collect_inputs(paths: Iterable[str]) -> tuple[list[Path], list[Outcome]]:
-    """Expand folders; refuse unknown kinds and missing paths with an Outcome each."""
+    """Expand folders; refuse unknown kinds, missing paths and symbolic links in a folder
+    that are broken or lead out of it, with an Outcome each."""
     files: list[Path] = []
     refused: list[Outcome] = []
+
+    def refuse(path: Path, message: str) -> None:
+        refused.append(Outcome(path, "failed", None, message))
+
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
-                    if child.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES:
-                        files.append(child)
-                    else:
-                        refused.append(Outcome(child, "failed", None,
-                                               f"{child}: not a page dump (.txt) or a saved "
-                                               "page (.html/.htm); skipped"))
+            for child in _walk(path):
+                if child.is_symlink():
+                    if not child.exists():
+                        refuse(child, f"{child}: a broken symbolic link (to "
+                                      f"{os.readlink(child)}); skipped")
+                        continue
+                    if not fileio.inside(child, path):
+                        refuse(child, f"{child}: a symbolic link to {os.path.realpath(child)}"
+                                      f", outside {path}; refused")
+                        continue
+                    if child.is_dir():
+                        continue  # its files are reached through the folder itself
+                elif not child.is_file():
+                    continue  # a pipe, a socket
+                if child.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES:
+                    files.append(child)
+                else:
+                    refuse(child, f"{child}: not a page dump (.txt) or a saved page "
+                                  "(.html/.htm); skipped")
         elif path.is_file():
             try:
                 kind_of(path)
                 files.append(path)
             except IngestError as exc:
-                refused.append(Outcome(path, "failed", None, str(exc)))
+                refuse(path, str(exc))
+        elif path.is_symlink():
+            refuse(path, f"{path}: a broken symbolic link (to {os.readlink(path)})")
         else:
-            refused.append(Outcome(path, "failed", None, f"{path}: no such file or folder"))
-    seen: set[Path] = set()
-    unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
-    return unique, refused
+            refuse(path, f"{path}: no such file or folder")
+    chosen: dict[Path, Path] = {}  # each file once, by its own name rather than a link's
+    for file in files:
+        key = file.resolve()
+        if key not in chosen or (chosen[key].is_symlink() and not file.is_symlink()):
+            chosen[key] = file
+    return list(chosen.values()), refused
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every file under ``folder`` but hidden ones, sorted; links are not followed (a link
+    to a folder is listed like a file)."""
+    found = []
+    for top, dirs, names in os.walk(folder):
+        base = Path(top)
+        found.extend(base / d for d in dirs if not d.startswith(".")
+                     and (base / d).is_symlink())
+        found.extend(base / n for n in names if not n.startswith("."))
+    return sorted(found)

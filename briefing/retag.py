@@ -1,21 +1,32 @@
 """Re-tag existing briefings after a vocabulary change: add tags, never remove one.
 
-The briefing file is edited surgically: only the facet lists that gain a tag are rewritten;
-every other line (comments, key order, the body) stays byte for byte as the editor left it.
+The briefing file is edited surgically, at the places YAML itself gives for each facet's
+value (PyYAML's node marks): a block list gains ``- name`` lines after its last item, with
+its indentation; a flow list gains ``, name`` after its last item; a single name or an empty
+value becomes a flow list; a facet the file lacks is added as the last key. Every other
+byte (comments, other keys, key order, line endings, the body) stays as the editor left it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from briefing import frontmatter
+from briefing import fileio, frontmatter
 from briefing.ingest import edited_by_hand, refresh_checksum
 
-_TOP_KEY = re.compile(r"""^(?:[A-Za-z_][\w-]*|"[^"]*"|'[^']*')\s*:""")
+_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks frontmatter.split knows
+
+
+class RetagError(Exception):
+    """A briefing retag cannot change safely: a report naming the file, not a crash."""
+
+    exitcode = 1
+    report = True
 
 
 @dataclass
@@ -23,6 +34,7 @@ class Retag:
     path: Path
     added: dict[str, list[str]] = field(default_factory=dict)
     text: str = ""  # the new text, when there is anything to add
+    read: bytes = b""  # SHA-1 of the text the plan was made from
 
     @property
     def changed(self) -> bool:
@@ -32,57 +44,108 @@ class Retag:
 def plan(path: Path, text: str, doc: frontmatter.Document, tags: dict[str, list[str]]) -> Retag:
     """What re-tagging would add to one briefing (tags already present, in any facet
     spelling, are kept; nothing is removed)."""
-    result = Retag(path)
-    merged: dict[str, list[str]] = {}
+    result = Retag(path, read=hashlib.sha1(text.encode("utf-8", "surrogateescape")).digest())
     for facet in frontmatter.FACETS:
-        current = list(doc.meta.get(facet, []))
-        have = {name.casefold() for name in current}
+        have = {name.casefold() for name in doc.meta.get(facet, [])}
         new = [name for name in tags.get(facet, []) if name.casefold() not in have]
         if new:
             result.added[facet] = new
-            merged[facet] = current + new
-    if merged:
-        result.text = rewrite(text, doc, merged)
+    if result.added:
+        result.text = rewrite(text, doc, result.added, str(path))
     return result
 
 
-def _facet_block(facet: str, names: list[str]) -> list[str]:
-    dumped = yaml.safe_dump({facet: names}, allow_unicode=True, default_flow_style=False,
-                            sort_keys=False, width=100)
-    return dumped.rstrip("\n").split("\n")
+def write(result: Retag) -> None:
+    """Write the planned text (atomically), unless the file changed since it was read."""
+    if fileio.file_sha1(result.path) != result.read:
+        raise RetagError(f"{result.path}: changed since retag read it; not written (run "
+                         "retag again)")
+    fileio.write_atomic(result.path, result.text)
 
 
-def rewrite(text: str, doc: frontmatter.Document, lists: dict[str, list[str]]) -> str:
-    """The text with the given facet lists replaced (or added before the closing fence)."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.replace("\r\n", "\n").split("\n")
-    bom = lines[0].startswith("\ufeff")
-    closing = doc.body_line - 2  # 0-based index of the closing '---'
-    replacements: list[tuple[int, int, list[str]]] = []
-    appended: list[str] = []
-    for facet, names in lists.items():
-        block = _facet_block(facet, names)
-        if facet in doc.lines:
-            start = doc.lines[facet] - 1
-            end = start + 1
-            while end < closing and not _TOP_KEY.match(lines[end]) \
-                    and not lines[end].startswith("#"):
-                end += 1
-            replacements.append((start, end, block))
+def _flow(names: list[str]) -> str:
+    """Names as a YAML flow list, quoted where YAML needs it: ``[Libya, 'a: b']``."""
+    return yaml.safe_dump(list(names), default_flow_style=True, allow_unicode=True,
+                          width=2 ** 31).strip()
+
+
+def _front_span(text: str, doc: frontmatter.Document) -> tuple[int, int, str]:
+    """Where the YAML between the fences starts and ends in ``text``, and the file's line
+    break."""
+    breaks = list(_BREAK.finditer(text))
+    closing = doc.body_line - 2  # the closing fence's line, counted from 0
+    start = breaks[0].end()
+    end = breaks[closing - 1].end() if closing > 0 else start
+    return start, end, breaks[0].group()
+
+
+def _edit(text: str, offset: int, key: yaml.Node, value: yaml.Node, current: list[str],
+          new: list[str], newline: str) -> tuple[int, int, str]:
+    """(start, end, replacement) that adds ``new`` to the facet whose nodes are given."""
+    if isinstance(value, yaml.SequenceNode) and value.value and not value.flow_style:
+        # a block list: "- name" lines after the last item, lined up with the first
+        last, first = value.value[-1], value.value[0]
+        at = offset + last.end_mark.index
+        if last.end_mark.column:  # after the rest of its line (a comment, say)
+            found = _BREAK.search(text, at)
+            at, newline = found.end(), found.group()
+        dash = value.start_mark.column
+        gap = first.start_mark.column - dash - 1 \
+            if first.start_mark.line == value.start_mark.line else 1
+        lines = "".join(f"{' ' * dash}-{' ' * max(gap, 1)}{_flow([name])[1:-1]}{newline}"
+                        for name in new)
+        return at, at, lines
+    if isinstance(value, yaml.SequenceNode):  # a flow list, maybe empty
+        if value.value:
+            at = offset + value.value[-1].end_mark.index
+            return at, at, ", " + _flow(new)[1:-1]
+        at = offset + value.end_mark.index - 1  # before its "]"
+        return at, at, _flow(new)[1:-1]
+    if isinstance(value, yaml.ScalarNode):
+        start, end = offset + value.start_mark.index, offset + value.end_mark.index
+        if start == end:  # "region:" with nothing after it
+            at = text.index(":", offset + key.end_mark.index) + 1
+            return at, at, " " + _flow(current + new)
+        block = value.style in ("|", ">")
+        return start, end, _flow(current + new) + (newline if block else "")
+    raise RetagError(f"facet value of an unexpected kind ({value.tag})")  # pragma: no cover
+
+
+def rewrite(text: str, doc: frontmatter.Document, added: dict[str, list[str]],
+            path: str = "<retag>") -> str:
+    """The text with the names in ``added`` appended to their facets, nothing else changed
+    (but the provenance checksum of a briefing ingest wrote and nobody edited)."""
+    start, end, newline = _front_span(text, doc)
+    loader = yaml.SafeLoader(text[start:end])
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:  # the C loader read it, the Python one does not
+        raise RetagError(f"{path}: the front matter cannot be edited safely ({exc})") from None
+    finally:
+        loader.dispose()
+    values = {}
+    if isinstance(root, yaml.MappingNode):
+        values = {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    edits, appended = [], ""
+    for facet, new in added.items():
+        if facet in values:
+            current = list(doc.meta.get(facet, []))
+            edits.append(_edit(text, start, *values[facet], current, new, newline))
         else:
-            appended.extend(block)
-    for start, end, block in sorted(replacements, reverse=True):
-        lines[start:end] = block
-        if start < closing:
-            closing += len(block) - (end - start)
-    lines[closing:closing] = appended
-    out = "\n".join(lines)
-    if bom and not out.startswith("\ufeff"):
-        out = "\ufeff" + out
-    check = frontmatter.parse(out, "<retag>", require_date=False)
-    for facet, names in lists.items():
-        if check.meta.get(facet) != names:  # pragma: no cover - a safety net
-            raise ValueError(f"could not rewrite {facet} safely")
+            appended += f"{facet}: {_flow(new)}{newline}"
+    out = text[:end] + appended + text[end:]  # every edit is at or before the end
+    for at, until, piece in sorted(edits, reverse=True):
+        out = out[:at] + piece + out[until:]
+
+    try:
+        check = frontmatter.parse(out, path, require_date=False)
+    except frontmatter.FrontMatterError:
+        check = None
+    expected = {**doc.meta, **{f: list(doc.meta.get(f, [])) + n for f, n in added.items()}}
+    if check is None or check.meta != expected or check.body != doc.body:
+        raise RetagError(f"{path}: the tags cannot be added without changing anything else; "
+                         "add them by hand: " + "; ".join(f"{f}: {', '.join(n)}"
+                                                          for f, n in added.items()))
     if not edited_by_hand(text):
         out = refresh_checksum(out)  # retag is not an editor's change
-    return out.replace("\n", newline) if newline != "\n" else out
+    return out

@@ -45,7 +45,7 @@ def test_sample_becomes_a_clean_briefing(tmp_path, raw):
     assert meta["author"] == "Daniel Kim"
     assert meta["date"].date().isoformat() == "2024-12-19"
     assert meta["provenance"]["date_source"] == "option"
-    assert meta["provenance"]["raw"] == SAMPLE.name
+    assert meta["provenance"]["raw"] == (raw / SAMPLE.name).as_posix()  # outside the cwd
     assert len(meta["provenance"]["sha256"]) == 64
     assert meta["source"]["name"] == "viewusglobal.com"  # from the contact address
     assert meta["summary"].startswith("Reports have emerged that Russia is transferring")
@@ -200,15 +200,24 @@ def test_summary_is_cut_at_a_sentence_near_300_characters():
     assert ingest.summarise(["## Heading", "Lede \\*starred\\* text."]) == "Lede *starred* text."
 
 
-def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
-    target = tmp_path / "x.md"
-    target.write_text("original")
+def test_an_interrupted_update_leaves_the_old_briefing_and_no_temporary(tmp_path, raw,
+                                                                        monkeypatch):
+    from briefing import fileio
+
+    out = tmp_path / "briefings"
+    options = ingest.IngestOptions(out=out)
+    assert ingest.ingest_file(raw / SAMPLE.name, options, ingest.Existing.scan(out),
+                              None).status == "written"
+    target = only_briefing(out)
+    before = target.read_bytes()
+    page = raw / SAMPLE.name
+    page.write_text(page.read_text().replace("Reports have emerged", "Reports emerged"))
 
     def boom(*_):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ingest.os, "replace", boom)
+    monkeypatch.setattr(fileio.os, "replace", boom)
     with pytest.raises(KeyboardInterrupt):
-        ingest.atomic_write(target, "new text")
-    assert target.read_text() == "original"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.md"]
+        ingest.ingest_file(page, options, ingest.Existing.scan(out), None)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [target.name]

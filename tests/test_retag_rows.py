@@ -1,0 +1,113 @@
+"""`briefing retag --write` on hand-edited briefings, row 8 of issue 14: only the facet lines
+change, every other byte stays."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing import cli, retag
+from conftest import CONTENT, ROOT
+
+BRIEFING = Path(sys.executable).parent / "briefing"
+SAMPLE = CONTENT / "briefings" / "russia-relocates-s-400s-and-s-300s-from-syria-to-libya.md"
+BODY = SAMPLE.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+HEAD = "---\ntitle: Russia Relocates S-400s and S-300s from Syria to Libya’s Eastern Region\n" \
+       "date: 2024-12-19\n"
+
+# an editor's front matter, and the same after retag (the tagger finds Libya and Syria,
+# Russia and Khalifa Haftar, S-400 and S-300 in the body)
+EDITED = HEAD + """\
+region: [Libya]  # where it happens
+my note: keep this line
+actors: # who acts
+- Russia   # the state
+# editor: check Haftar's role
+2nd opinion: none yet
+systems: S-400
+ürgent: yes
+---
+"""
+RETAGGED = HEAD + """\
+region: [Libya, Syria]  # where it happens
+my note: keep this line
+actors: # who acts
+- Russia   # the state
+- Khalifa Haftar
+# editor: check Haftar's role
+2nd opinion: none yet
+systems: [S-400, S-300]
+ürgent: yes
+---
+"""
+EDITED_INDENTED = HEAD + """\
+region:   # to do
+actors:
+  -   Russia
+  -   'Khalifa Haftar'
+7 days: later
+---
+"""
+RETAGGED_INDENTED = HEAD + """\
+region: [Libya, Syria]   # to do
+actors:
+  -   Russia
+  -   'Khalifa Haftar'
+7 days: later
+systems: [S-400, S-300]
+---
+"""
+
+
+def run(*args):
+    return subprocess.run([str(BRIEFING), *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_the_tagger_finds_what_these_tests_expect(tmp_path):
+    path = tmp_path / "x.md"
+    path.write_text(EDITED + BODY, encoding="utf-8")
+    tags = json.loads(run("tag", "--json", path).stdout)
+    assert (tags["region"], tags["actors"], tags["systems"]) == (
+        ["Libya", "Syria"], ["Russia", "Khalifa Haftar"], ["S-400", "S-300"])
+
+
+@pytest.mark.parametrize("edited, retagged, newline, bom", [
+    (EDITED, RETAGGED, "\n", ""),
+    (EDITED, RETAGGED, "\r\n", "\ufeff"),
+    (EDITED_INDENTED, RETAGGED_INDENTED, "\n", ""),
+], ids=["comments-and-odd-keys", "crlf-with-bom", "indented-empty-and-missing"])
+def test_row8_retag_write_changes_only_the_facet_lines(tmp_path, edited, retagged, newline,
+                                                        bom):
+    path = tmp_path / "briefings" / "x.md"
+    path.parent.mkdir()
+    before = (bom + edited + BODY).replace("\n", newline).encode("utf-8")
+    path.write_bytes(before)
+    proc = run("retag", "--write", path.parent)
+    assert proc.returncode == 0, proc.stderr
+    assert path.read_bytes() == (bom + retagged + BODY).replace("\n", newline).encode("utf-8")
+    again = run("retag", path.parent)
+    assert again.returncode == 0 and "+ " not in again.stdout
+
+
+def test_row8_retag_refuses_to_write_a_file_changed_since_it_was_read(tmp_path, monkeypatch,
+                                                                      capsys):
+    path = tmp_path / "x.md"
+    path.write_text(EDITED + BODY, encoding="utf-8")
+    planned = retag.plan
+
+    def plan_then_someone_saves(*args, **kwargs):
+        result = planned(*args, **kwargs)
+        path.write_text(EDITED.replace("keep this line", "saved meanwhile") + BODY,
+                        encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(retag, "plan", plan_then_someone_saves)
+    assert cli.main(["retag", "--write", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {path}: changed since retag read it; not written (run retag again)" in err
+    assert "saved meanwhile" in path.read_text(encoding="utf-8")
