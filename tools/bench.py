@@ -1,10 +1,13 @@
 """Benchmark the build, the related links, ingest and tagging; print one table.
 
     python tools/bench.py [--sizes 1000,5000] [--runs 3] [--stock] [--related-sizes 20000]
+                          [--large 20000]
 
 For each size it generates a corpus with the shared generator (``make_corpus.py``, seed 1,
 cached under ``.bench/``), writes a vocabulary that knows every term the generator uses (its
-``--terms`` file, with parents), and measures, each as the median of ``--runs`` runs:
+``--terms`` file, with parents), adds pages (one per 200 briefings, at most 100: sites have
+an About page or a hundred, each linking to briefings), and measures, each as the median of
+``--runs`` runs:
 
 * full build: fresh output folder and no build cache;
 * no-op rebuild: the same build again, nothing changed;
@@ -16,7 +19,8 @@ Pelican 4.12 and the pelican-related-posts plugin, tag pages on, in a separate v
 (``.bench/stock-venv``), and prints the ratio. Related links alone are timed in-process on
 the corpus's metadata, and in a process of their own as a build of ``RELATED_PROCESS_FROM``
 briefings or more computes them (Python, numpy and scipy starting included); ingest (clean
-+ tag + write) and tagging throughput on the shared clean-dev text dumps, one core.
++ tag + write) and tagging throughput on the shared clean-dev text dumps, one core; and one
+fresh build of ``--large`` briefings (20,000) with 100 pages, search index included.
 """
 
 from __future__ import annotations
@@ -93,6 +97,26 @@ def vocabulary_file() -> Path:
     return path
 
 
+def pages_for(n: int) -> int:
+    """Pages (About, methods, ...) beside n briefings: sites have some, and the content
+    cache once broke on them (issue 14, row 4); 100 at 20,000 briefings."""
+    return max(1, min(100, n // 200))
+
+
+def add_pages(content: Path, count: int) -> None:
+    """``count`` pages in content/pages/, each linking to a few briefings ({filename})."""
+    briefings = sorted((content / "briefings").glob("*.md"))
+    folder = content / "pages"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        links = "\n".join(f"- [{b.stem}]({{filename}}/briefings/{b.name})"
+                          for b in briefings[i::max(1, len(briefings) // 3)][:3])
+        (folder / f"page-{i:03d}.md").write_text(
+            f"---\ntitle: About the briefing, part {i}\nslug: page-{i:03d}\n---\n"
+            f"How this briefing is made, part {i}.\n\nSee also:\n\n{links}\n",
+            encoding="utf-8")
+
+
 def median(values):
     return statistics.median(values) if values else float("nan")
 
@@ -110,6 +134,7 @@ def our_builds(n: int, runs: int) -> dict:
     for _ in range(runs):
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(src, content)
+        add_pages(content, pages_for(n))
         # the same build without the search index
         results["nosearch"].append(run_measured(cmd + ["SEARCH_INDEX=false"]))
         shutil.rmtree(output, ignore_errors=True)
@@ -123,6 +148,22 @@ def our_builds(n: int, runs: int) -> dict:
         after = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
         results["rewritten"].append(sum(1 for p, t in after.items() if before.get(p) != t))
     return results
+
+
+def large_build(n: int) -> tuple[float, float]:
+    """One fresh build (search index included) of n briefings and their pages."""
+    vocab = vocabulary_file()
+    work = BENCH / f"large-{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(corpus(n), work / "content")
+    add_pages(work / "content", pages_for(n))
+    cmd = [PY, "-m", "pelican", str(work / "content"), "-o", str(work / "output"), "-s",
+           str(ROOT / "pelicanconf.py"), "--log-handler", "plain", "-q", "-e",
+           f"BRIEFING_VOCABULARY={json.dumps(str(vocab))}",
+           f"CACHE_PATH={json.dumps(str(work / 'cache'))}"]
+    result = run_measured(cmd)
+    shutil.rmtree(work, ignore_errors=True)
+    return result
 
 
 def stock_build(n: int, runs: int) -> list[tuple[float, float]]:
@@ -244,6 +285,9 @@ def main() -> int:
     ap.add_argument("--sizes", default="1000,5000", help="corpus sizes (default 1000,5000)")
     ap.add_argument("--related-sizes", default="20000",
                     help="sizes for the related-links timing alone (default 20000)")
+    ap.add_argument("--large", type=int, default=20000, metavar="N",
+                    help="one fresh build of N briefings and their pages (default 20000; 0: "
+                         "none)")
     ap.add_argument("--runs", type=int, default=3, help="runs per measure; medians (default 3)")
     ap.add_argument("--related-only", type=int, metavar="N", help=argparse.SUPPRESS)
     ap.add_argument("--stock", action="store_true",
@@ -292,6 +336,13 @@ def main() -> int:
     line("rebuild after editing one briefing", lambda r: fmt_time(r["edit"]))
     line("  files rewritten by that rebuild (pages and index)", lambda r: str(r["rewritten"]))
     print()
+    print("(each corpus also has " + ", ".join(f"{pages_for(r['n'])} pages at {r['n']:,}"
+                                              for r in rows) + ")")
+    if args.large:
+        print(f"  one build of {args.large:,} briefings...", file=sys.stderr)
+        wall, peak = large_build(args.large)
+        print(f"fresh build of {args.large:,} briefings and {pages_for(args.large)} pages, "
+              f"search index included: {wall:.1f} s, peak {peak:.0f} MB")
     for n in [int(s) for s in args.related_sizes.split(",") if s] or sizes:
         rel = related_in_subprocess(n, args.runs)
         print(f"related links alone, {n:,} briefings: {rel['seconds']:.2f} s "
