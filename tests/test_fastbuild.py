@@ -138,7 +138,7 @@ def test_linear_period_archives_match_pelicans_own():
 
     from conftest import ROOT
     sys.path.insert(0, str(ROOT / "plugins"))
-    import fastbuild
+    from fastbuild import seam
     from pelican.settings import DEFAULT_CONFIG
 
     settings = dict(DEFAULT_CONFIG, YEAR_ARCHIVE_SAVE_AS="archives/{date:%Y}/index.html",
@@ -147,8 +147,8 @@ def test_linear_period_archives_match_pelicans_own():
     articles = [SimpleNamespace(date=start + dt.timedelta(days=d)) for d in
                 (400, 3, 35, 3, 700, 36, 1, 400)]  # the caller's order, with equal dates
     dates = sorted(articles, key=lambda a: a.date)
-    ours = fastbuild._period_archives(None, dates, articles, settings)
-    pelicans = fastbuild._pelican_period_archives(None, dates, articles, settings)
+    ours = seam._period_archives(None, dates, articles, settings)
+    pelicans = seam._PELICAN["period_archives"](None, dates, articles, settings)
     assert ours == pelicans
     assert sum(len(a["articles"]) for a in ours["year"]) == len(articles)
 
@@ -158,7 +158,7 @@ def test_linear_translations_match_pelicans_own(caplog):
 
     from conftest import ROOT
     sys.path.insert(0, str(ROOT / "plugins"))
-    import fastbuild
+    from fastbuild import seam
     from pelican.contents import Article
     from pelican.settings import DEFAULT_CONFIG
 
@@ -175,10 +175,10 @@ def test_linear_translations_match_pelicans_own(caplog):
     for run, ids in enumerate(("slug", ("slug", "lang"), None)):
         theirs, ours = make(f"p{run}"), make(f"o{run}")
         caplog.clear()
-        index_p, trans_p = fastbuild._pelican_process_translations(theirs, ids)
+        index_p, trans_p = seam._PELICAN["process_translations"](theirs, ids)
         warnings_p = [r.getMessage().replace(f"/p{run}/", "/") for r in caplog.records]
         caplog.clear()
-        index_o, trans_o = fastbuild._process_translations(ours, ids)
+        index_o, trans_o = seam._process_translations(ours, ids)
         def names(articles):
             return [a.source_path.rsplit("/", 1)[1] for a in articles]
 
@@ -188,3 +188,68 @@ def test_linear_translations_match_pelicans_own(caplog):
         if ids == "slug":
             assert len(trans_p) == 2 and warnings_p  # the case is not trivial
     assert trans_p == [] and len(index_p) == 9  # no translation id: all are originals
+
+
+def test_an_unknown_pelican_version_is_refused_with_a_clear_message():
+    import sys
+
+    import pytest
+
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from fastbuild import seam
+
+    seam.check_version("4.12.0")
+    with pytest.raises(seam.PelicanVersionError, match="Pelican 5.0.0 is installed"):
+        seam.check_version("5.0.0")
+
+
+LISTENER = '''
+import os
+from pelican import signals
+
+
+MAIN = os.getpid()  # the build's process (a forked worker inherits the value)
+
+
+def heard(path, context):
+    with open(os.environ["HEARD_LOG"], "a", encoding="utf-8") as log:
+        log.write(f"{os.getpid() == MAIN} {path}\\n")
+
+
+def register():
+    signals.content_written.connect(heard)
+'''
+
+
+def test_content_written_reaches_a_listener_for_every_page_written_or_skipped(
+        tmp_path, monkeypatch):
+    """A stock plugin listening to content_written (a sitemap, say) hears of every page in
+    the build's own process: rendered there, by a worker, or left unchanged."""
+    import os
+    import sys
+
+    from conftest import ROOT
+
+    plugin = tmp_path / "extra-plugins" / "listener"
+    plugin.mkdir(parents=True)
+    (plugin / "__init__.py").write_text(LISTENER)
+    sys.path.insert(0, str(ROOT))
+    import pelicanconf
+    sys.path.remove(str(ROOT))
+    plugins = json.dumps(list(pelicanconf.PLUGINS) + ["listener"])
+    paths = json.dumps(list(pelicanconf.PLUGIN_PATHS) + [str(plugin.parent)])
+    out = tmp_path / "out"
+    extra = ["-e", "SEARCH_INDEX=false", f"PLUGINS={plugins}", f"PLUGIN_PATHS={paths}"]
+    for run in ("fresh", "unchanged pages skipped"):
+        log = tmp_path / f"heard-{run}.log"
+        monkeypatch.setenv("HEARD_LOG", str(log))
+        if run != "fresh":
+            (out / "notes.txt").write_text("")  # the build runs (not "nothing changed")
+            extra = extra + ['SITESUBTITLE="changed"']
+        build = build_site(CONTENT, out, extra=extra)
+        assert build.returncode == 0, build.log
+        lines = [line.split(" ", 1) for line in log.read_text().splitlines()]
+        heard = {os.path.relpath(path, out) for main, path in lines if main == "True"}
+        pages = {str(p.relative_to(out)) for p in out.rglob("*.html")}
+        assert pages <= heard, (run, sorted(pages - heard)[:5])

@@ -19,6 +19,10 @@
   author pages are skipped when their ``*_SAVE_AS`` is empty, or else get their briefings by
   a set lookup: Pelican 4.12 finds them by list membership, quadratic in the archive's size.
 
+Everything that touches Pelican's private internals is in :mod:`.seam`, which refuses a
+Pelican version it was not written for. Pages that are not rewritten (unchanged) or are
+rendered by a worker process still send ``content_written`` in the build's process.
+
 Once the pages are written, the signal ``briefing_output_written`` is sent with the number
 of files that changed (the search plugin then re-indexes the shards whose pages changed).
 """
@@ -27,26 +31,20 @@ from __future__ import annotations
 
 import fcntl
 import gc
-import glob
 import logging
 import os
 import secrets
-import shutil
-from itertools import groupby
-from operator import attrgetter
 
 from blinker import signal
 from jinja2 import pass_context
 from markupsafe import Markup, escape
-from pelican import generators as pelican_generators
 from pelican import signals
-from pelican.contents import Article, Content, Page
-from pelican.generators import ArticlesGenerator
-from pelican.utils import get_original_items
-from pelican.utils import process_translations as _pelican_process_translations
+from pelican.contents import Article
 
 from briefing import buildstate, fileio, outputdir
 
+from . import seam
+from .seam import cacheable, restore_context
 from .writer import FastWriter, flush_all, own_digest
 
 logger = logging.getLogger(__name__)
@@ -54,74 +52,7 @@ logger = logging.getLogger(__name__)
 output_written = signal("briefing_output_written")
 CACHE_VERSION_FILE = "content-cache-version"
 
-_MISSING = object()
 _gc_paused = False  # the garbage collector is off while the briefings are read
-
-
-# What a briefing or page holds only for the build at hand, never worth caching: the shared
-# context (every briefing of the site: pickled with each page, it made Pelican's page cache
-# recurse through the chain of neighbours and related links, and fail past a few hundred
-# briefings) and the links the related plugin sets on every build.
-PER_BUILD = ("_context", "prev_article", "next_article", "related")
-
-
-class _CacheState:
-    """Pickled (into Pelican's content cache) without what :data:`PER_BUILD` names; the
-    shared context is given back by :func:`restore_context` when the cache is read."""
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        for name in PER_BUILD:
-            state.pop(name, None)
-        return state
-
-
-class CachedArticle(_CacheState, Article):
-    """An Article whose address, once computed, is remembered (it never changes after
-    reading: it depends only on the settings and the briefing's own metadata)."""
-
-    @property
-    def url(self) -> str:
-        value = self.__dict__.get("_cached_url", _MISSING)
-        if value is _MISSING:
-            value = self.__dict__["_cached_url"] = self.get_url_setting("url")
-        return value
-
-    @property
-    def save_as(self) -> str:
-        value = self.__dict__.get("_cached_save_as", _MISSING)
-        if value is _MISSING:
-            value = self.__dict__["_cached_save_as"] = self.get_url_setting("save_as")
-        return value
-
-
-class CachedPage(_CacheState, Page):
-    """A Page that is cached without the shared context."""
-
-    def _expand_settings(self, key):
-        # Pelican finds a page's URL settings by its class name (PAGE_URL, DRAFT_PAGE_URL):
-        # as Pelican's Page does, with "page" for the name of this class
-        return Content._expand_settings(self, key,
-                                        "draft_page" if self.status == "draft" else "page")
-
-
-_CACHED_CLASS = {Article: CachedArticle, Page: CachedPage}
-
-
-def cacheable(content):
-    """On reading: a briefing or page becomes its cached class (see :class:`_CacheState`)."""
-    cls = _CACHED_CLASS.get(type(content))
-    if cls is not None:
-        content.__class__ = cls
-
-
-def restore_context(generator, groups):
-    """Give the objects read back from the content cache the build's shared context (their
-    links to other content, ``{filename}``, are resolved through it when they are written)."""
-    for group in groups:
-        for content in getattr(generator, group, None) or []:
-            if "_context" not in content.__dict__:
-                content._context = generator.context
 
 
 def pages_read(generator):
@@ -137,11 +68,7 @@ def after_reading(generator):
         _gc_paused = False
         gc.freeze()
         gc.enable()
-    for draft in list(generator.drafts) + list(generator.drafts_translations):
-        # Pelican 4.12 writes a draft with ``category=draft.category``, which a briefing does
-        # not have when categories are off (CATEGORY_SAVE_AS = ""): the build crashed
-        if not hasattr(draft, "category"):
-            draft.category = None
+    seam.give_drafts_a_category(generator)
 
 
 def _all_articles(generator):
@@ -190,93 +117,11 @@ def add_filters(generator):
     generator.env.filters["card"] = card
 
 
-_pelican_period_archives = ArticlesGenerator._build_period_archives
-
-
-def _period_archives(self, sorted_articles, articles, settings):
-    """Pelican's period archives, with each period's ``articles`` found in linear time
-    (the same list: the period's briefings in the order of ``articles``)."""
-    archives = _pelican_period_archives(self, sorted_articles, [], settings)
-    position = {id(article): i for i, article in enumerate(articles)}
-    for group in archives.values():
-        for archive in group:
-            archive["articles"] = sorted(
-                (a for a in archive["dates"] if id(a) in position),
-                key=lambda a: position[id(a)])
-    return archives
-
-
-def _process_translations(content_list, translation_id=None):
-    """Pelican's ``process_translations`` in linear time. Pelican 4.12 finds the
-    translations as the items not in the index list, a list scan per item: 3 s of every
-    build of 20,000 briefings. Same grouping, same originals (Pelican's own
-    ``get_original_items``, with its warnings), same order."""
-    if not translation_id:
-        return content_list, []
-    names = [translation_id] if isinstance(translation_id, str) else list(translation_id)
-    key = attrgetter(*names)
-    try:
-        content_list.sort(key=key)
-    except (TypeError, AttributeError):  # Pelican's own message for a bad setting
-        return _pelican_process_translations(content_list, translation_id)
-    index = []
-    for values, group in groupby(content_list, key):
-        group = list(group)
-        values = (values,) if len(names) == 1 else values
-        with_str = "with" + ", ".join(f' {name} "{value}"' for name, value in
-                                      zip(names, values))  # Pelican's wording
-        index.extend(get_original_items(group, with_str))
-        for item in group:
-            item.translations = [other for other in group if other is not item]
-    originals = {id(item) for item in index}
-    return index, [item for item in content_list if id(item) not in originals]
-
-
 def remember_digest(content):
     """On reading: the digest of the briefing's own text and metadata, for the writer's
     fingerprints (kept in the content cache, so an unchanged briefing is not hashed again)."""
     if isinstance(content, Article):
         content._briefing_own_digest = own_digest(content)
-
-
-class _MemberList(list):
-    """A list whose ``in`` looks its items up by identity in a set (as ``in`` effectively
-    does for Articles, which compare by identity), not one by one."""
-
-    def __contains__(self, item):
-        ids = self.__dict__.get("_ids")
-        if ids is None or len(ids) != len(self):
-            ids = self.__dict__["_ids"] = {id(x) for x in self}
-        return id(item) in ids
-
-
-def _grouped_pages(method, setting, attribute):
-    def generate(self, write):
-        if not self.settings.get(setting):
-            return  # these pages are not made: nothing to group
-        groups = getattr(self, attribute)  # a dict (tags) or a list of (key, articles)
-        if isinstance(groups, dict):
-            for key, articles in list(groups.items()):
-                groups[key] = _MemberList(articles)
-        else:
-            groups[:] = [(key, _MemberList(articles)) for key, articles in groups]
-        return method(self, write)
-
-    generate.__doc__ = method.__doc__
-    return generate
-
-
-def _linear_pelican_groupings():
-    gen = ArticlesGenerator
-    if getattr(gen, "_briefing_linear", False):
-        return
-    gen._build_period_archives = _period_archives
-    pelican_generators.process_translations = _process_translations
-    gen.generate_tags = _grouped_pages(gen.generate_tags, "TAG_SAVE_AS", "tags")
-    gen.generate_categories = _grouped_pages(gen.generate_categories, "CATEGORY_SAVE_AS",
-                                             "categories")
-    gen.generate_authors = _grouped_pages(gen.generate_authors, "AUTHOR_SAVE_AS", "authors")
-    gen._briefing_linear = True
 
 
 def get_writer(_pelican):
@@ -298,12 +143,7 @@ def _drop_stale_content_cache(settings):
                 return
     except OSError:
         pass
-    for name in glob.glob(os.path.join(cache, "*Generator")) + \
-            glob.glob(os.path.join(cache, "*Reader*")):
-        if os.path.isdir(name):
-            shutil.rmtree(name, ignore_errors=True)
-        else:
-            os.unlink(name)
+    seam.drop_content_cache(cache)
     fileio.write_atomic(marker, version)
 
 
@@ -326,18 +166,18 @@ def guard_run(pelican):
     build lock; keep Pelican from deleting the output folder (``DELETE_OUTPUT_DIRECTORY``
     would remove files no build made: the output ledger removes what builds made and no
     longer make instead, see :mod:`briefing.outputdir`)."""
-    original = pelican.run
+    seam.check_version()
     if pelican.delete_outputdir:
         logger.warning("DELETE_OUTPUT_DIRECTORY: not deleting %s; files earlier builds made and "
                        "this one does not are removed at the end of the build, files no build "
                        "made are kept", pelican.output_path)
         pelican.delete_outputdir = False
 
-    def run():
+    def run(original):
         with _build_lock(pelican.settings):
-            guarded()
+            guarded(original)
 
-    def guarded():
+    def guarded(original):
         state = buildstate.BuildState(pelican.settings, pelican.output_path)
         if state.unchanged():
             logger.warning("Nothing changed since the last build into %s: nothing to do",
@@ -366,7 +206,7 @@ def guard_run(pelican):
                 gc.enable()
         state.record()
 
-    pelican.run = run
+    seam.wrap_run(pelican, run)
 
 
 def flush_pages(pelican):
@@ -389,7 +229,7 @@ def flush_pages(pelican):
 
 
 def register():
-    _linear_pelican_groupings()
+    seam.install()  # (an unknown Pelican: refused when the build starts, see guard_run)
     signals.initialized.connect(guard_run)
     signals.get_writer.connect(get_writer)
     signals.content_object_init.connect(cacheable)

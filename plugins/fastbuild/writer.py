@@ -24,10 +24,13 @@ import pickle
 import weakref
 from typing import NamedTuple
 
-from pelican.writers import FileOverwriteFailedError, Writer
+from pelican import signals
+
 
 from briefing import fileio
 from briefing.buildstate import plain
+
+from .seam import WriterSeam
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +160,7 @@ class Fingerprints:
 
 
 # --- the writer -----------------------------------------------------------------------------
-class FastWriter(Writer):
+class FastWriter(WriterSeam):
     """Pelican's writer, made atomic, incremental and parallel (see the module docstring)."""
 
     def __init__(self, output_path, settings=None):
@@ -213,19 +216,7 @@ class FastWriter(Writer):
                                   context.get("SITE_FEED_URL"))
 
     # writing ---------------------------------------------------------------------------
-    def _open_w(self, filename, encoding, override=False):
-        # the same rules as Pelican's writer about writing a file twice, without opening
-        # (and so truncating) the existing file
-        if filename in self._overridden_files:
-            if override:
-                raise FileOverwriteFailedError(f"Failed to overwrite {filename!r} a second time")
-            return open(os.devnull, "w", encoding=encoding)
-        if filename in self._written_files and not override:
-            raise FileOverwriteFailedError(
-                f"Failed to overwrite {filename!r}: it was already written in this build")
-        if override:
-            self._overridden_files.add(filename)
-        self._written_files.add(filename)
+    def open_page(self, filename, encoding):
         folder = os.path.dirname(filename)
         if folder not in self._checked:  # no symbolic link leads out of OUTPUTDIR
             fileio.check_inside(filename, self.output_path)
@@ -249,10 +240,22 @@ class FastWriter(Writer):
                 os.path.exists(os.path.join(self.output_path, f)) for f in old["files"]):
             self._new[name] = old
             self.reused += 1
+            self._announce(old["files"], context, kwargs)
             return None
         self._jobs.append((name, (template, context, relative_urls, paginated, template_name,
                                   override_output, url), kwargs, fp))
         return None
+
+    def _announce(self, files, context, kwargs):
+        """``content_written`` for pages this process did not write itself (unchanged, or
+        rendered by a worker), so that a plugin listening to it hears of every page, as in a
+        stock build (its ``context``: the page's context, without Pelican's per-page
+        additions such as ``output_file``)."""
+        if not signals.content_written.receivers:
+            return
+        local = dict(context, **kwargs)
+        for rel in files:
+            signals.content_written.send(os.path.join(self.output_path, rel), context=local)
 
     def write_derived(self, name, context, inputs, produce) -> None:
         """Write ``OUTPUTDIR/name`` with the text ``produce()`` returns (a feed, say; or an
@@ -302,6 +305,9 @@ class FastWriter(Writer):
                 results[i] = self._render(job)
         for job, written in zip(jobs, results):
             name, fp = job[0], job[3]
+            if workers > 1 and job[1] is not None:  # Pelican announced it in the worker
+                self._announce([os.path.relpath(f, self.output_path) for f, _ in written],
+                               job[1][1], job[2])
             self._new[name] = {"fp": fp, "files": sorted(
                 os.path.relpath(f, self.output_path) for f, _ in written)}
             self.changed_files += sum(1 for _, changed in written if changed)
