@@ -13,7 +13,6 @@ No Pelican import here; settings are a plain mapping.
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import os
 import sys
@@ -83,13 +82,6 @@ def _tree_stats(roots: Iterable[str | os.PathLike],
     return stats
 
 
-def _digest(*parts: Any) -> str:
-    h = hashlib.sha1()
-    for part in parts:
-        h.update(json.dumps(part, sort_keys=True, default=str).encode())
-    return h.hexdigest()
-
-
 def code_and_theme_fingerprint(settings: Mapping[str, Any]) -> str:
     roots = [settings.get("THEME", "")] + [PACKAGE / name for name in BUILD_MODULES]
     roots += list(settings.get("PLUGIN_PATHS", []) or [])
@@ -102,7 +94,7 @@ def code_and_theme_fingerprint(settings: Mapping[str, Any]) -> str:
         pelican_version = version("pelican")
     except PackageNotFoundError:  # pragma: no cover
         pelican_version = ""
-    return _digest(_tree_stats(r for r in roots if r and os.path.exists(r)),
+    return fileio.digest(_tree_stats(r for r in roots if r and os.path.exists(r)),
                    pelican_version, sys.version)
 
 
@@ -117,7 +109,7 @@ class BuildState:
         self.output_path = os.path.abspath(output_path)
         cache = settings.get("CACHE_PATH") or os.path.join(output_path, ".cache")
         self.path = os.path.join(cache, STATE_FILE)
-        self.fingerprint = _digest(
+        self.fingerprint = fileio.digest(
             code_and_theme_fingerprint(settings),
             _tree_stats([settings.get("PATH", "")]),
             plain(settings), self.output_path)

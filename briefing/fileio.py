@@ -11,6 +11,7 @@ not change.
   is refused with :class:`OutsideFolderError`.
 * With ``exclusive``, an existing file is never replaced (:class:`FileExistsError`).
 * :func:`remove_temporaries` removes what a killed run left behind.
+* :func:`digest` is the one digest of values and files (caches, fingerprints).
 
 No Pelican import here.
 """
@@ -85,6 +86,27 @@ def file_sha1(path: str | os.PathLike) -> bytes | None:
     except OSError:
         return None
     return digest.digest()
+
+
+def digest(*parts, files: Iterable[str | os.PathLike] = ()) -> str:
+    """The project's one digest (SHA-1, hex) of values and files: a text is hashed as its
+    UTF-8 bytes, bytes as they are, anything else as its ``repr()`` (so give it plain,
+    ordered data: lists, tuples, sorted items); each file by its bytes."""
+    h = hashlib.sha1()
+    for path in files:
+        h.update(b"\x00f")
+        h.update(file_sha1(path) or b"missing")
+    for part in parts:
+        if type(part) is str:  # the common case, and page texts are long: no repr()
+            h.update(b"\x00s")
+            h.update(part.encode("utf-8", "surrogatepass"))
+        elif isinstance(part, (bytes, bytearray, memoryview)):
+            h.update(b"\x00b")
+            h.update(part)
+        else:
+            h.update(repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
 
 
 class AtomicFile:

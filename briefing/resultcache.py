@@ -9,24 +9,11 @@ error; writes are atomic.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from typing import Any, Iterable
 
 from briefing import fileio
-
-
-def digest(parts: Iterable[Any], files: Iterable[str] = ()) -> str:
-    """SHA-1 of ``repr()`` of each part (bytes as they are) and of the files' contents."""
-    h = hashlib.sha1()
-    for path in files:
-        with open(path, "rb") as handle:
-            h.update(hashlib.sha1(handle.read()).digest())
-    for part in parts:
-        h.update(part if isinstance(part, (bytes, bytearray)) else repr(part).encode())
-        h.update(b"\x1f")
-    return h.hexdigest()
 
 
 class ResultCache:

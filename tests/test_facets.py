@@ -239,19 +239,19 @@ def test_common_words_do_not_count_in_large_archives():
 
 
 def test_result_cache_reuses_only_for_the_same_inputs(tmp_path):
-    from briefing import resultcache
+    from briefing import fileio, resultcache
 
     vocab = tmp_path / "vocab.yaml"
     vocab.write_text("region: []\n")
-    key = resultcache.digest([("a", 1)], files=[vocab])
+    key = fileio.digest(("a", 1), files=[vocab])
     resultcache.ResultCache(str(tmp_path), "r.pickle", key).save({"links": [1, 2]})
     again = resultcache.ResultCache(str(tmp_path), "r.pickle", key)
     assert again.load() == {"links": [1, 2]} and again.hit
     # other inputs, or a changed file among them: a miss
     assert resultcache.ResultCache(str(tmp_path), "r.pickle",
-                                   resultcache.digest([("a", 2)], files=[vocab])).load() is None
+                                   fileio.digest(("a", 2), files=[vocab])).load() is None
     vocab.write_text("region: [Libya]\n")
-    changed = resultcache.digest([("a", 1)], files=[vocab])
+    changed = fileio.digest(("a", 1), files=[vocab])
     assert changed != key
     assert resultcache.ResultCache(str(tmp_path), "r.pickle", changed).load() is None
     # a damaged cache file is a miss, not an error

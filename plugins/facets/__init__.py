@@ -30,7 +30,7 @@ from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
 from briefing import facets as facet_index
-from briefing import resultcache, site_settings, sitefiles, vocabulary
+from briefing import fileio, resultcache, site_settings, sitefiles, vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -163,9 +163,9 @@ class FacetsGenerator(Generator):
         options = (facet_keys, opts["FACET_ROLLUP"], opts["FACET_COOCCURRING"],
                    opts["FACET_TIMELINE"])
         cache = resultcache.ResultCache(
-            self.settings.get("CACHE_PATH"), "facet-index.pickle", resultcache.digest(
-                [options] + [(a.source_path, e.date.isoformat(), sorted(e.terms.items()))
-                             for a, e in zip(articles, entries)],
+            self.settings.get("CACHE_PATH"), "facet-index.pickle", fileio.digest(
+                options, *[(a.source_path, e.date.isoformat(), sorted(e.terms.items()))
+                           for a, e in zip(articles, entries)],
                 files=(vocab_path(opts), facet_index.__file__)))
         index = cache.load()
         if index is None:

@@ -134,7 +134,7 @@ def _drop_stale_content_cache(settings):
     cache = settings.get("CACHE_PATH")
     if not cache or not settings.get("CACHE_CONTENT"):
         return
-    version = buildstate._digest(buildstate.code_and_theme_fingerprint(settings),
+    version = fileio.digest(buildstate.code_and_theme_fingerprint(settings),
                                  buildstate.plain(settings))
     marker = os.path.join(cache, CACHE_VERSION_FILE)
     try:

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import logging
 import os
@@ -76,17 +75,7 @@ class Fingerprints:
         self._keep.append(obj)
         return digest
 
-    @staticmethod
-    def _hash(*parts) -> str:
-        h = hashlib.sha1()
-        for part in parts:
-            if type(part) is str:  # the common case, and page texts are long: no repr()
-                h.update(b"\x00s")
-                h.update(part.encode("utf-8", "surrogatepass"))
-            else:
-                h.update(repr(part).encode("utf-8", "surrogatepass"))
-            h.update(b"\x1f")
-        return h.hexdigest()
+    _hash = staticmethod(fileio.digest)
 
     def display(self, content) -> str:
         """What a list shows of a briefing or page."""

@@ -19,7 +19,7 @@ from pelican import signals
 from pelican.contents import Article
 
 from briefing import related as scoring
-from briefing import resultcache, site_settings, vocabulary
+from briefing import fileio, resultcache, site_settings, vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def _inputs_digest(items, options, vocabulary_path) -> str:
             yield item.key, item.date.isoformat(), sorted(item.terms.items())
             yield item.hashes().tobytes()
 
-    return resultcache.digest(parts(), files=(vocabulary_path, scoring.__file__))
+    return fileio.digest(*parts(), files=(vocabulary_path, scoring.__file__))
 
 
 def register():
