@@ -24,6 +24,8 @@ import re
 import tempfile
 from typing import Iterable
 
+from briefing.errors import Report
+
 TMP_PREFIX = ".briefing-tmp-"
 TMP_SUFFIX = ".tmp"
 # temporaries of earlier versions: ".<name>.<random>.tmp", ".write.<random>.tmp",
@@ -43,12 +45,9 @@ def file_mode() -> int:
     return _mode
 
 
-class OutsideFolderError(OSError):
+class OutsideFolderError(Report, OSError):
     """A file would be written outside the folder it belongs to (through a symbolic link).
     A report for the user, not a crash."""
-
-    exitcode = 1
-    report = True
 
 
 def inside(path: str | os.PathLike, root: str | os.PathLike) -> bool:

@@ -32,6 +32,7 @@ import yaml
 
 from briefing import fileio, frontmatter
 from briefing.article import Extracted, NoArticleError
+from briefing.errors import Report
 from briefing.slug import slugify
 
 logger = logging.getLogger(__name__)
@@ -49,11 +50,10 @@ class IngestError(Exception):
     """One input could not become a briefing; the message is one line for the editor."""
 
 
-class OutFolderError(Exception):
+class OutFolderError(Report):
     """The output folder cannot be used at all (it is a file): a report, not a crash."""
 
     exitcode = 2
-    report = True
 
 
 @dataclass

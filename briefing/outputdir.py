@@ -30,17 +30,15 @@ from pathlib import Path
 from typing import Iterable
 
 from briefing import fileio
+from briefing.errors import Report
 
 MARKER = ".briefing-output.json"
 VERSION = 2
 OWNED = ("pagefind",)  # the search index: its plugin rewrites it as a whole
 
 
-class OutputFolderError(OSError):
+class OutputFolderError(Report, OSError):
     """The output folder cannot be used as it is (a report, not a crash)."""
-
-    exitcode = 1
-    report = True
 
 
 def _load(out: Path) -> dict | None:

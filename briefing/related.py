@@ -49,6 +49,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple
 
 import numpy as np
 
+from briefing.errors import Report
+
 if TYPE_CHECKING:  # imported where used: a no-op build never needs scipy
     from scipy import sparse
 
@@ -344,11 +346,8 @@ def ranked(items: list[Item], ancestors: Ancestors | None = None,
         return _related(items, ancestors, options)
 
 
-class RelatedFailed(RuntimeError):
+class RelatedFailed(Report, RuntimeError):
     """The scoring process failed (its last lines of error output are in the message)."""
-
-    exitcode = 1
-    report = True  # a build report, not a crash: no traceback
 
 
 class ScoringProcess:

@@ -17,16 +17,14 @@ from pathlib import Path
 import yaml
 
 from briefing import fileio, frontmatter
+from briefing.errors import Report
 from briefing.ingest import edited_by_hand, refresh_checksum
 
 _BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks frontmatter.split knows
 
 
-class RetagError(Exception):
+class RetagError(Report):
     """A briefing retag cannot change safely: a report naming the file, not a crash."""
-
-    exitcode = 1
-    report = True
 
 
 @dataclass

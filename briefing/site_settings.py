@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from briefing.errors import Report
+
 FACET_NAMES = ("region", "actors", "systems")
 
 
@@ -174,11 +176,8 @@ SETTINGS: tuple[Setting, ...] = (
 BY_NAME = {s.name: s for s in SETTINGS}
 
 
-class SettingsError(ValueError):
+class SettingsError(Report, ValueError):
     """Every invalid setting, one per line; a report for the user, not a crash."""
-
-    exitcode = 1
-    report = True
 
 
 def read(settings: Mapping[str, Any]) -> dict[str, Any]:

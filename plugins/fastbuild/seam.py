@@ -30,6 +30,8 @@ from pelican.utils import get_original_items
 from pelican.utils import process_translations as _pelican_process_translations
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from briefing.errors import Report
+
 SUPPORTED = ("4.12.",)  # the Pelican versions this module was written for (a prefix)
 _MISSING = object()
 # Pelican's own functions, kept before they are replaced
@@ -37,11 +39,10 @@ _PELICAN = {"period_archives": ArticlesGenerator._build_period_archives,
             "process_translations": _pelican_process_translations}
 
 
-class PelicanVersionError(RuntimeError):
+class PelicanVersionError(Report, RuntimeError):
     """The installed Pelican is not one this module was written for (a report)."""
 
     exitcode = 2
-    report = True
 
 
 def check_version(version: str | None = None) -> None:

@@ -41,6 +41,7 @@ from concurrent.futures import ThreadPoolExecutor
 from blinker import signal
 
 from briefing import pagefind_bundle, site_settings, sitefiles
+from briefing.errors import Report
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +51,8 @@ STAMPS = "search-shards.json"
 _SHARD_DIR = re.compile(r"shard-(\d+)$")
 
 
-class SearchIndexFailed(RuntimeError):
-    exitcode = 1
-    report = True
+class SearchIndexFailed(Report, RuntimeError):
+    """Pagefind could not build the index (its reason is in the message)."""
 
 
 def briefing_glob(settings) -> str:
