@@ -7,6 +7,13 @@ with :func:`dump`, the Pelican reader and ``briefing check`` read with
 Errors name the file and the line, e.g.::
 
     content/briefings/x.md:7: systems must be a list of names, got a mapping
+
+Refused, each with its line: YAML anchors and aliases, more than MAX_NODES values, nesting
+deeper than MAX_DEPTH, YAML types beyond plain ones (:func:`compose`, which the vocabulary
+uses too); keys Pelican would take as a page's address or file or that replace what the
+build sets (REFUSED_KEYS); a known key not in lower case (Pelican reads ``Region`` as
+``region``); control characters in any value or in the body; dates that overflow in UTC
+or the site's timezone; more than MAX_TAGS names in a facet, or one text with commas.
 """
 
 from __future__ import annotations
@@ -36,6 +43,45 @@ KEY_ORDER = (
     "region", "actors", "systems", "caption", "caption_credit", "status",
     "provenance",
 )
+# keys of Pelican's own that a briefing may set, checked here too
+PELICAN_KEYS = ("modified", "lang", "template")
+# every key the project knows; any other key is passed through as it is
+KEYS = KEY_ORDER + PELICAN_KEYS
+
+# Pelican makes every key an attribute of the page: these would set the page's address or
+# file, or replace what Pelican and our plugins set on every page, so they are refused
+_ADDRESS = "a page's address and file come from its slug; remove it"
+REFUSED_KEYS = {
+    "url": _ADDRESS, "save_as": _ADDRESS, "override_url": _ADDRESS,
+    "override_save_as": _ADDRESS, "url_format": _ADDRESS,
+    "tags": "this site has no Pelican tags: use region, actors and systems",
+    "category": "this site has no categories: use region, actors and systems",
+    "authors": "give one author (author: Name)",
+}
+REFUSED_KEYS.update(dict.fromkeys((
+    "content", "settings", "metadata", "source_path", "relative_source_path",
+    "relative_dir", "filename", "translations", "in_default_lang", "timezone",
+    "date_format", "locale_date", "locale_modified", "default_template",
+    "mandatory_properties", "allowed_statuses", "default_status", "reader", "related",
+    "prev_article", "next_article", "prev_article_in_category", "next_article_in_category",
+    "get_content", "get_summary", "get_url_setting", "get_siteurl", "get_static_links",
+    "get_relative_source_path", "is_valid", "refresh_metadata_intersite_links",
+), "the build sets it on every page; choose another name"))
+
+MAX_NODES = 50_000  # values in one front matter: a bound on the time and memory it costs
+MAX_DEPTH = 32      # lists and mappings nested in one another
+MAX_TAGS = 100      # names in one facet of one briefing
+# control characters (tab and newline aside), lone surrogates and non-characters: no page,
+# feed or XML file can carry them
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,4}$")
+TEMPLATE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# where a YAML anchor (&a) or alias (*a) could start: cheap to look for, and only then are
+# the YAML's events read to find them
+_ANCHOR_RE = re.compile(r"(?:^|[\s\[{,:])[&*][^\s\[\]{},]", re.M)
+# the YAML types front matter and the vocabulary may hold (no !!binary, !!set, << merges)
+_PLAIN_TAGS = frozenset("tag:yaml.org,2002:" + t for t in (
+    "str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
 
 
 class _NoAliasDumper(_Dumper):
@@ -50,7 +96,11 @@ _FENCE = "---"
 
 
 class FrontMatterError(ValueError):
-    """One or more problems in one file, each with the line it is on."""
+    """One or more problems in one file, each with the line it is on (a report for the user:
+    no traceback)."""
+
+    exitcode = 1
+    report = True
 
     def __init__(self, path: str, problems: list[tuple[int | None, str]]):
         self.path = path
@@ -94,7 +144,8 @@ def split(text: str, path: str = "<string>") -> tuple[str, str, int]:
     )
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """What a value is, in words for a message: text, a number, a list..."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -110,61 +161,166 @@ def _kind(value: Any) -> str:
     return "text"
 
 
-def _load(yaml_text: str, path: str, first_line: int) -> tuple[Any, dict[str, int]]:
-    """Load YAML with the safe (C) loader; return data and the line of each top-level key."""
+def _yaml_problem(exc: yaml.YAMLError, first_line: int) -> tuple[int | None, str]:
+    """A YAML error as (line, message): where it is, what is wrong."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return first_line, f"invalid YAML: {exc}"
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+        mark = exc.context_mark  # an unclosed quote or bracket: point at its start
+    line = first_line + mark.line if mark is not None else None
+    what = " ".join(p for p in (exc.context, exc.problem) if p) or "cannot be read"
+    return line, f"invalid YAML: {what}"
+
+
+def _refuse_anchors(yaml_text: str, path: str, first_line: int, error: type) -> None:
+    """Raise on the first YAML anchor (&name) or alias (*name): a kilobyte of aliases can
+    stand for billions of values. Syntax errors are left to the composer."""
     loader = _Loader(yaml_text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, {}
-        lines: dict[str, int] = {}
-        problems = []
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    line = first_line + key_node.start_mark.line
-                    if key_node.value in lines:
-                        problems.append((line, f"{key_node.value} is given twice "
-                                               f"(first on line {lines[key_node.value]})"))
-                    else:
-                        lines[key_node.value] = line
-                    if isinstance(value_node, yaml.SequenceNode):
-                        # each item's line, for messages about one tag: "systems[2]"
-                        for i, item in enumerate(value_node.value):
-                            lines[f"{key_node.value}[{i}]"] = first_line + item.start_mark.line
-        if problems:
-            raise FrontMatterError(path, problems)
-        try:
-            data = loader.construct_document(node)
-        except (ValueError, TypeError, OverflowError) as exc:
-            # a well-formed value YAML cannot build, e.g. the date 2024-13-45
-            raise FrontMatterError(path, _locate_bad_value(node, exc, first_line)) from None
-        return data, lines
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
-            mark = exc.context_mark  # an unclosed quote or bracket: point at its start
-        line = first_line + mark.line if mark is not None else None
-        what = " ".join(p for p in (exc.context, exc.problem) if p) or "cannot be read"
-        raise FrontMatterError(path, [(line, f"invalid YAML: {what}")]) from None
-    except yaml.YAMLError as exc:
-        raise FrontMatterError(path, [(first_line, f"invalid YAML: {exc}")]) from None
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                kind = "alias *" if isinstance(event, yaml.AliasEvent) else "anchor &"
+                raise error(path, [(first_line + event.start_mark.line,
+                                    f"YAML {kind}{event.anchor} is not allowed here: write "
+                                    "the value out (anchors and aliases can make a few "
+                                    "lines stand for billions of values)")])
+    except yaml.YAMLError:
+        return
     finally:
         loader.dispose()
 
 
-def _locate_bad_value(node: yaml.Node, exc: Exception,
-                      first_line: int) -> list[tuple[int | None, str]]:
-    """Find the top-level entry whose value PyYAML failed to build."""
+def _check_nodes(root: yaml.Node, path: str, first_line: int, max_nodes: int,
+                 error: type) -> None:
+    """Bound the tree before anything is built: at most ``max_nodes`` values, nesting at
+    most MAX_DEPTH deep, only plain YAML types."""
+    problems: list[tuple[int | None, str]] = []
+    stack = [(root, 0)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        line = first_line + node.start_mark.line
+        if count > max_nodes:
+            raise error(path, [(first_line, f"more than {max_nodes:,} values: too many to "
+                                            "read")])
+        if depth > MAX_DEPTH:
+            raise error(path, [(line, f"lists and mappings nested more than {MAX_DEPTH} "
+                                      "deep")])
+        if node.tag not in _PLAIN_TAGS and len(problems) < 10:
+            what = "merge keys (<<)" if node.tag.endswith(":merge") else \
+                f"the YAML type {node.tag.replace('tag:yaml.org,2002:', '!!')}"
+            problems.append((line, f"{what} cannot be used here: write plain text, numbers, "
+                                   "dates, lists and mappings"))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    if problems:
+        raise error(path, problems)
+
+
+def compose(yaml_text: str, path: str, first_line: int = 1, *, max_nodes: int = MAX_NODES,
+            error: type | None = None) -> yaml.Node | None:
+    """The YAML's node tree, nothing built yet (None when it is empty): what could make
+    building it explode, or hold types no page can show, is refused first (anchors and
+    aliases, more than ``max_nodes`` values, deep nesting, !!binary, !!set, << merges).
+    Problems raise ``error`` (FrontMatterError or a subclass) with file:line, where
+    ``first_line`` is the file's line of the YAML's first line."""
+    error = error or FrontMatterError
+    if _ANCHOR_RE.search(yaml_text):  # rarely: "R&D" or "5 * 3" are no anchor nor alias
+        _refuse_anchors(yaml_text, path, first_line, error)
+    loader = _Loader(yaml_text)
+    try:
+        node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses: say which, where
+        line = first_line + yaml_text.count("\n", 0, max(exc.position, 0))
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise error(path, [(line, control_message(char))]) from None
+    except yaml.YAMLError as exc:
+        raise error(path, [_yaml_problem(exc, first_line)]) from None
+    finally:
+        loader.dispose()
+    if node is not None:
+        _check_nodes(node, path, first_line, max_nodes, error)
+    return node
+
+
+def construct(node: yaml.Node | None, path: str, first_line: int = 1, *,
+              error: type | None = None) -> Any:
+    """Build the Python values of a tree from :func:`compose`; a value YAML cannot build
+    (the date 2024-13-45, an unhashable key) raises ``error`` with its line."""
+    error = error or FrontMatterError
+    if node is None:
+        return None
+    loader = _Loader("")
+    try:
+        return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise error(path, [_yaml_problem(exc, first_line)]) from None
+    except (ValueError, TypeError, OverflowError, AttributeError, RecursionError) as exc:
+        # a value YAML's own resolver took for a date but cannot build (AttributeError:
+        # "2000-01-01 00:00:00+00:00:00.000001"), a month 13...
+        raise error(path, _locate_bad_value(node, exc, first_line)) from None
+    finally:
+        loader.dispose()
+
+
+def _load(yaml_text: str, path: str, first_line: int) -> tuple[Any, dict[str, int]]:
+    """Load YAML with the safe (C) loader; return data and the line of each top-level key."""
+    node = compose(yaml_text, path, first_line)
+    if node is None:
+        return None, {}
+    lines: dict[str, int] = {}
+    first_of: dict[str, str] = {}  # Pelican reads keys case-blind: Region is region
+    problems = []
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value
+                line = first_line + key_node.start_mark.line
+                first = first_of.setdefault(key.lower(), key)
+                if key in lines or first != key:
+                    same = "" if first == key else f", as {first}"
+                    problems.append((line, f"{key} is given twice (first on line "
+                                           f"{lines[first]}{same})"))
+                else:
+                    lines[key] = line
+                if isinstance(value_node, yaml.SequenceNode):
+                    # each item's line, for messages about one tag: "systems[2]"
+                    for i, item in enumerate(value_node.value):
+                        lines.setdefault(f"{key}[{i}]", first_line + item.start_mark.line)
+    if problems:
+        raise FrontMatterError(path, problems)
+    return construct(node, path, first_line), lines
+
+
+def _locate_bad_value(node: yaml.Node, exc: Exception,
+                      first_line: int) -> list[tuple[int | None, str]]:
+    """Find the value PyYAML failed to build, and the top-level key it is under."""
+    entries = node.value if isinstance(node, yaml.MappingNode) else [(None, node)]
+    for key_node, value_node in entries:
+        stack = [value_node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, yaml.MappingNode):
+                stack.extend(n for pair in reversed(current.value) for n in reversed(pair))
+                continue
+            if isinstance(current, yaml.SequenceNode):
+                stack.extend(reversed(current.value))
+                continue
             try:
-                _Loader("").construct_object(value_node, deep=True)
-            except (ValueError, TypeError, OverflowError) as err:
-                key = getattr(key_node, "value", "?")
-                shown = getattr(value_node, "value", "")
-                return [(first_line + value_node.start_mark.line,
-                         f"{key}: {shown!r} cannot be read ({err})")]
+                _Loader("").construct_object(current, deep=True)
+            except (ValueError, TypeError, OverflowError, AttributeError) as err:
+                key = getattr(key_node, "value", None)
+                where = f"{key}: " if isinstance(key, str) else ""
+                why = "not a date YAML can read" if isinstance(err, AttributeError) else err
+                return [(first_line + current.start_mark.line,
+                         f"{where}{current.value!r} cannot be read ({why})")]
     return [(first_line + node.start_mark.line, f"a value cannot be read ({exc})")]
 
 
@@ -207,24 +363,78 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _names(key: str, value: Any, line: int | None, problems: list) -> list[str]:
+def names(key: str, value: Any, line: int | None, problems: list) -> list[str]:
+    """A facet's value as its list of names (the one place that reads one, for front matter
+    and for Pelican's own ``Key: value`` files alike): a list of names, or one name alone;
+    problems are appended as (line, message)."""
     if value is None:
         return []
     if isinstance(value, str):
+        if "," in value:
+            items = ", ".join(p.strip() for p in value.split(",") if p.strip())
+            problems.append((line, f"{key}: {value.strip()!r} is one text with commas; "
+                                   f"write a YAML list, {key}: [{items}] (one name that has "
+                                   f"a comma: {key}: [{value.strip()!r}])"))
+            return []
         value = [value]
-    if not isinstance(value, list):
-        problems.append((line, f"{key} must be a list of names, got {_kind(value)}"))
+    if not isinstance(value, (list, tuple)):
+        problems.append((line, f"{key} must be a list of names, got {kind_of(value)}"))
+        return []
+    if len(value) > MAX_TAGS:
+        problems.append((line, f"{key} has {len(value):,} names; at most {MAX_TAGS} per "
+                               "facet"))
         return []
     out: list[str] = []
     for i, item in enumerate(value, 1):
         if not isinstance(item, str) or not item.strip():
-            problems.append((line, f"{key}: item {i} must be a name, got {_kind(item)}"
+            problems.append((line, f"{key}: item {i} must be a name, got {kind_of(item)}"
                              if not isinstance(item, str) else f"{key}: item {i} is empty"))
             continue
         name = unicodedata.normalize("NFC", " ".join(item.split()))
         if name not in out:
             out.append(name)
     return out
+
+
+def first_control(value: Any) -> str | None:
+    """The first control character in any text of a value (lists and mappings walked)."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            found = CONTROL_RE.search(current)
+            if found:
+                return found.group()
+        elif isinstance(current, dict):
+            stack.extend(current.keys())
+            stack.extend(current.values())
+        elif isinstance(current, (list, tuple)):
+            stack.extend(current)
+    return None
+
+
+def control_message(char: str) -> str:
+    return (f"the control character U+{ord(char):04X} cannot be shown in a page or a feed; "
+            "remove it")
+
+
+def _check_date(key: str, value: Any, tz: dt.tzinfo, line: int | None,
+                problems: list) -> dt.datetime | None:
+    """A date, or None with a problem: not a date, or one that moving to UTC or to the
+    site's timezone would push past the calendar (year 1 or 9999)."""
+    when = parse_date(value, tz)
+    if when is None:
+        problems.append((line, f"{key} must be a date like 2024-12-18 or "
+                               f"2024-12-18T09:30:00+01:00, got {value!r}"))
+        return None
+    try:
+        when.astimezone(dt.timezone.utc)
+        when.astimezone(tz)
+    except (OverflowError, ValueError):
+        problems.append((line, f"{key}: {value} is out of range: in UTC or in the site's "
+                               "timezone it falls outside the years 1 to 9999"))
+        return None
+    return when
 
 
 def _check_url(url: str) -> bool:
@@ -238,43 +448,74 @@ def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
     lines = lines or {}
     if not isinstance(data, dict):
         raise FrontMatterError(path, [(2, "the front matter must be a mapping of keys to "
-                                          f"values, got {_kind(data)}")])
+                                          f"values, got {kind_of(data)}")])
     problems: list[tuple[int | None, str]] = []
     meta: dict[str, Any] = {}
     tz = _timezone(timezone)
 
-    for key in data:
-        if not isinstance(key, str):
-            problems.append((None, f"keys must be names, got {_kind(key)} ({key!r})"))
-
     def at(key: str) -> int | None:
         return lines.get(key)
 
+    for key in data:
+        if not isinstance(key, str):
+            problems.append((lines.get(str(key)), f"keys must be names, got {kind_of(key)} "
+                             f"({key!r}); put it in quotes"))
+            continue
+        lower = key.lower()
+        if lower.startswith("_") or lower in REFUSED_KEYS:
+            why = REFUSED_KEYS.get(lower, "names starting with _ are the build's own")
+            problems.append((at(key), f"{key} cannot be set in front matter: {why}"))
+        elif lower != key and lower in KEYS:
+            problems.append((at(key), f"{key}: write the key in lower case, {lower} "
+                                      f"(Pelican would read it as {lower})"))
+        char = first_control(key) or first_control(data[key])
+        if char:
+            problems.append((at(key), f"{key}: {control_message(char)}"))
+
     title = _text(data.get("title"))
     if "title" not in data or data.get("title") is None:
-        problems.append((None, "title is required"))
+        problems.append((at("title"), "title is required"))
     elif not title:
-        problems.append((at("title"), f"title must be text, got {_kind(data['title'])}"
+        problems.append((at("title"), f"title must be text, got {kind_of(data['title'])}"
                          if title is None else "title is empty"))
     else:
         meta["title"] = " ".join(title.split())
 
     if "date" not in data or data.get("date") is None:
         if require_date:
-            problems.append((None, "date is required (e.g. date: 2024-12-18)"))
+            problems.append((at("date"), "date is required (e.g. date: 2024-12-18)"))
     else:
-        when = parse_date(data["date"], tz)
-        if when is None:
-            problems.append((at("date"), "date must be a date like 2024-12-18 or "
-                             f"2024-12-18T09:30:00+01:00, got {data['date']!r}"))
-        else:
+        when = _check_date("date", data["date"], tz, at("date"), problems)
+        if when is not None:
             meta["date"] = when
+
+    if data.get("modified") is not None:
+        when = _check_date("modified", data["modified"], tz, at("modified"), problems)
+        if when is not None:
+            meta["modified"] = when
+
+    if data.get("lang") is not None:
+        lang = data["lang"]
+        if not isinstance(lang, str) or not _LANG_RE.match(lang.strip()):
+            problems.append((at("lang"), "lang must be a language tag like en or pt-BR, "
+                             f"got {lang!r}"))
+        else:
+            meta["lang"] = lang.strip().lower()
+
+    if data.get("template") is not None:
+        template = data["template"]
+        if not isinstance(template, str) or not TEMPLATE_RE.match(template.strip()):
+            problems.append((at("template"), "template must be the name of one of the "
+                             "theme's templates, like page (no folder, no .html), got "
+                             f"{template!r}"))
+        else:
+            meta["template"] = template.strip()
 
     for key in ("author", "summary", "section", "caption", "caption_credit"):
         if key in data and data[key] is not None:
             value = _text(data[key])
             if value is None:
-                problems.append((at(key), f"{key} must be text, got {_kind(data[key])}"))
+                problems.append((at(key), f"{key} must be text, got {kind_of(data[key])}"))
             elif value:
                 meta[key] = value
 
@@ -284,7 +525,7 @@ def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
             source = {"url": source} if _check_url(source.strip()) else {"name": source}
         if not isinstance(source, dict):
             problems.append((at("source"), "source must be a mapping with name and url, "
-                             f"got {_kind(source)}"))
+                             f"got {kind_of(source)}"))
         else:
             clean: dict[str, str] = {}
             for sub, value in source.items():
@@ -297,7 +538,7 @@ def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
                     continue
                 if text is None:
                     problems.append((at("source"), f"source: {sub} must be text, "
-                                     f"got {_kind(value)}"))
+                                     f"got {kind_of(value)}"))
                 elif sub == "url" and not _check_url(text):
                     problems.append((at("source"), "source: url must be an http(s) "
                                      f"address, got {text!r}"))
@@ -307,7 +548,7 @@ def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
                 meta["source"] = clean
 
     for facet in FACETS:
-        meta[facet] = _names(facet, data.get(facet), at(facet), problems)
+        meta[facet] = names(facet, data.get(facet), at(facet), problems)
 
     if data.get("slug") is not None:
         slug = _text(data["slug"])
@@ -327,9 +568,9 @@ def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
 
     if data.get("provenance") is not None and not isinstance(data["provenance"], dict):
         problems.append((at("provenance"), "provenance must be a mapping, got "
-                         f"{_kind(data['provenance'])}"))
+                         f"{kind_of(data['provenance'])}"))
 
-    known = set(KEY_ORDER)
+    known = set(KEYS)
     for key, value in data.items():
         if isinstance(key, str) and key not in known and key not in meta:
             meta[key] = value
@@ -345,8 +586,18 @@ def parse(text: str, path: str = "<string>", *, require_date: bool = True,
           timezone: str | None = None) -> Document:
     """Parse a whole briefing file; raise FrontMatterError with file:line on any problem."""
     yaml_text, body, body_line = split(text, path)
-    data, lines = _load(yaml_text, path, first_line=2)
-    meta = validate(data, path, lines, require_date=require_date, timezone=timezone)
+    body_problems = []
+    found = CONTROL_RE.search(body)
+    if found:
+        line = body_line + body.count("\n", 0, found.start())
+        body_problems.append((line, f"the text: {control_message(found.group())}"))
+    try:
+        data, lines = _load(yaml_text, path, first_line=2)
+        meta = validate(data, path, lines, require_date=require_date, timezone=timezone)
+    except FrontMatterError as exc:
+        raise FrontMatterError(path, exc.problems + body_problems) from None
+    if body_problems:
+        raise FrontMatterError(path, body_problems)
     return Document(meta=meta, body=body, body_line=body_line, lines=lines)
 
 

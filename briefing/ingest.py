@@ -28,7 +28,6 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
-import yaml
 
 from briefing import fileio, frontmatter
 from briefing.article import Extracted, NoArticleError
@@ -43,7 +42,6 @@ SUMMARY_LIMIT = 300
 _CHECKSUM_RE = re.compile(r"^(\s*checksum:\s*)([0-9a-f]{64})\s*$", re.M)
 _ZERO = "f" * 64  # the checksum's placeholder while the text is hashed
 LOCK_NAME = ".briefing-ingest.lock"  # in the output folder: one ingest at a time
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class IngestError(Exception):
@@ -259,9 +257,9 @@ def read_front(path: Path) -> tuple[dict, str] | None:
     except (OSError, frontmatter.FrontMatterError):
         return None
     for part in (yaml_text, _provenance_block(yaml_text)):
-        try:
-            data = yaml.load(part, Loader=_YAML_LOADER)
-        except yaml.YAMLError:
+        try:  # the project's safe YAML (no aliases, bounded size), as every reader
+            data = frontmatter.construct(frontmatter.compose(part, str(path)), str(path))
+        except frontmatter.FrontMatterError:
             continue
         if isinstance(data, dict):
             return data, body

@@ -17,6 +17,7 @@ A term is identified by (facet, name): "Russia" the region and "Russia" the acto
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -27,13 +28,13 @@ from pathlib import Path
 
 import yaml
 
+from briefing import frontmatter
 from briefing.frontmatter import FACETS, FrontMatterError
 from briefing.slug import slugify
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 TERM_KEYS = ("name", "slug", "aliases", "adjectives", "parent", "kind", "description",
              "match")
+MAX_NODES = 1_000_000  # values in the whole file (the project's has about 30,000)
 
 
 class VocabularyError(FrontMatterError):
@@ -100,6 +101,13 @@ class Vocabulary:
                     index.setdefault(norm_key(spelling), term.name)
                 if term.parent:
                     self._children[facet].setdefault(term.parent, []).append(term.name)
+        # the keys of each facet by length, for near misses (a few edits change the length
+        # by a few at most), and each suggestion once per distinct tag
+        self._by_length: dict[str, dict[int, list[str]]] = {f: {} for f in self.terms}
+        for facet, index in self._index.items():
+            for key in index:
+                self._by_length[facet].setdefault(len(key), []).append(key)
+        self._suggestions: dict[tuple[str, str], str | None] = {}
 
     # lookups -------------------------------------------------------------------------
     def get(self, facet: str, name: str) -> Term | None:
@@ -115,7 +123,14 @@ class Vocabulary:
         return self.terms[facet][name] if name else None
 
     def suggest(self, facet: str, text: str) -> str | None:
-        """The canonical name an unknown tag most likely means: an alias, or a near miss."""
+        """The canonical name an unknown tag most likely means: an alias, or a near miss
+        (worked out once per distinct tag: a site may have thousands of unknown tags)."""
+        key = (facet, text)
+        if key not in self._suggestions:
+            self._suggestions[key] = self._suggest(facet, text)
+        return self._suggestions[key]
+
+    def _suggest(self, facet: str, text: str) -> str | None:
         term = self.resolve(facet, text)
         if term:
             return term.name
@@ -124,8 +139,11 @@ class Vocabulary:
         if len(wanted) < 3:
             return None
         limit = 1 if len(wanted) < 5 else 2
+        by_length = self._by_length.get(facet, {})
+        candidates = [k for n in range(len(wanted) - limit, len(wanted) + limit + 1)
+                      for k in by_length.get(n, ())]
         best = None
-        for rank, key in enumerate(difflib.get_close_matches(wanted, list(keys), n=12,
+        for rank, key in enumerate(difflib.get_close_matches(wanted, candidates, n=12,
                                                              cutoff=0.55)):
             distance = _edit_distance(wanted, key)
             # fewest edits; then a typo keeps the first letter; then difflib's order
@@ -164,94 +182,177 @@ class Vocabulary:
         return sum(len(t) for t in self.terms.values())
 
 
-def _as_list(value, key, line, problems) -> tuple[str, ...]:
+def _node_lines(node: yaml.Node, errors: list) -> dict[tuple, int]:
+    """The line of each facet, term and term field: {(facet,): 3, (facet, "0"): 5,
+    (facet, "0", key): 6}; a facet or a field given twice is an error (YAML keeps the last
+    silently)."""
+    lines: dict[tuple, int] = {}
+
+    def note(key_node: yaml.Node, where: tuple, label: str) -> None:
+        line = key_node.start_mark.line + 1
+        if where in lines:
+            errors.append((line, f"{label} is given twice (first on line {lines[where]})"))
+        lines.setdefault(where, line)
+
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key_node, value in node.value:
+        facet = str(key_node.value)
+        note(key_node, (facet,), facet)
+        if not isinstance(value, yaml.SequenceNode):
+            continue
+        for i, item in enumerate(value.value):
+            lines[(facet, str(i))] = item.start_mark.line + 1
+            if isinstance(item, yaml.MappingNode):
+                for field_node, _ in item.value:
+                    note(field_node, (facet, str(i), str(field_node.value)),
+                         f"{facet} item {i + 1}: {field_node.value}")
+    return lines
+
+
+def _what(value) -> str:
+    """kind_of, with a hint for what YAML read as a number, true/false or a date."""
+    quote = isinstance(value, (int, float, bool, dt.date))
+    return frontmatter.kind_of(value) + (" (put it in quotes)" if quote else "")
+
+
+def _text(value, label: str, line, errors) -> str | None:
+    """An optional text field: text (NFC, stripped) or None; anything else is an error."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        errors.append((line, f"{label} must be text, got {_what(value)}"))
+        return None
+    found = frontmatter.CONTROL_RE.search(value)
+    if found:
+        errors.append((line, f"{label}: {frontmatter.control_message(found.group())}"))
+        return None
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def _as_list(value, label: str, line, errors) -> tuple[str, ...]:
+    """A list of names (one name alone is a list of one); anything else is an error."""
     if value is None:
         return ()
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append((line, f"{key} must be a list of names"))
+    if not isinstance(value, list):
+        errors.append((line, f"{label} must be a list of names, got "
+                             f"{frontmatter.kind_of(value)}"))
         return ()
-    return tuple(unicodedata.normalize("NFC", v.strip()) for v in value if v.strip())
+    out = []
+    for i, item in enumerate(value, 1):
+        text = _text(item, f"{label}: item {i}", line, errors)
+        if text:
+            out.append(text)
+    return tuple(out)
+
+
+def _term(facet: str, i: int, item, at, errors: list, problems: list) -> Term | None:
+    """One term of the file, every field type-checked (errors), or None."""
+    line = at(facet, i)
+    if not isinstance(item, dict):
+        errors.append((line, f"{facet}: item {i + 1} must be a term (- name: ...), got "
+                             f"{frontmatter.kind_of(item)}"))
+        return None
+    name = _text(item.get("name"), f"{facet}: item {i + 1}: name", at(facet, i, "name"),
+                 errors)
+    if not name:
+        if "name" not in item or name == "":
+            errors.append((line, f"{facet}: item {i + 1}: every term needs a name"))
+        return None
+    name = " ".join(name.split())
+    label = f"{facet} {name!r}"
+    for key in item:
+        if key not in TERM_KEYS:
+            problems.append((at(facet, i, key), f"{label}: unknown key {key!r} (a term "
+                                                f"has {', '.join(TERM_KEYS)})"))
+
+    def field(key):
+        return item.get(key), f"{label}: {key}", at(facet, i, key)
+
+    slug = _text(*field("slug"), errors)
+    if slug and slugify(slug) != slug:
+        problems.append((at(facet, i, "slug"), f"{label}: slug {slug!r} must be lower-case "
+                                               "letters, digits and hyphens"))
+        slug = None
+    match = item.get("match", True)
+    if match is None:
+        match = True
+    if not isinstance(match, bool):
+        errors.append((at(facet, i, "match"), f"{label}: match must be true or false, got "
+                                              f"{frontmatter.kind_of(match)}"))
+    return Term(
+        facet=facet, name=name, slug=slug or slugify(name),
+        aliases=_as_list(*field("aliases"), errors),
+        adjectives=_as_list(*field("adjectives"), errors),
+        parent=_text(*field("parent"), errors) or None,
+        kind=_text(*field("kind"), errors) or None,
+        description=_text(*field("description"), errors) or "",
+        match=match is not False,
+        line=line,
+    )
+
+
+def _tagger_settings(data: dict, at, errors: list) -> dict:
+    settings = data.get("tagger")
+    if settings is None:
+        return {}
+    add_parents = settings.get("add_parents", {}) if isinstance(settings, dict) else None
+    if not isinstance(add_parents, dict) or not all(
+            k in FACETS and isinstance(v, int) and not isinstance(v, bool) and v >= -1
+            for k, v in add_parents.items()):
+        errors.append((at("tagger"), "tagger: add_parents must map a facet to a number of "
+                                     "parent levels (0 none, -1 all)"))
+        return {}
+    return dict(settings)
 
 
 def parse(text: str, path: str = "vocabulary.yaml") -> Vocabulary:
-    """Parse vocabulary YAML. Structural problems raise; consistency problems are collected
-    in ``Vocabulary.problems`` (see :func:`validate`)."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise VocabularyError(path, [((mark.line + 1) if mark else None,
-                                      f"invalid YAML: {exc.problem}")]) from None
-    finally:
-        loader.dispose()
+    """Parse vocabulary YAML. A field of the wrong type (a list for a parent, a mapping for
+    a kind...) raises VocabularyError listing every such problem with its line; consistency
+    problems are collected in ``Vocabulary.problems`` (see :func:`validate`)."""
+    node = frontmatter.compose(text, path, 1, max_nodes=MAX_NODES, error=VocabularyError)
+    data = frontmatter.construct(node, path, 1, error=VocabularyError)
     if not isinstance(data, dict):
         raise VocabularyError(path, [(1, "the vocabulary must be a mapping of facets "
                                          f"({', '.join(FACETS)}) to lists of terms")])
-    # line of each term item, from the composed node tree
-    item_lines: dict[tuple[str, int], int] = {}
-    for key_node, value_node in node.value:
-        if isinstance(value_node, yaml.SequenceNode):
-            for i, item in enumerate(value_node.value):
-                item_lines[(key_node.value, i)] = item.start_mark.line + 1
+    errors: list[tuple[int | None, str]] = []    # wrong types: nothing can be built on them
+    problems: list[tuple[int | None, str]] = []  # the rest: reported, the build goes on
+    lines = _node_lines(node, errors)
 
-    problems: list[tuple[int | None, str]] = []
+    def at(*where) -> int | None:
+        """The line of a facet, a term or a term's field (else of its term)."""
+        where = tuple(str(w) for w in where)
+        return lines.get(where) or lines.get(where[:2])
+
     vocab_terms: dict[str, dict[str, Term]] = {f: {} for f in FACETS}
     for facet, items in data.items():
         if facet not in FACETS:
             if facet not in ("version", "tagger"):
-                problems.append((None, f"unknown facet {facet!r} (expected "
-                                       f"{', '.join(FACETS)})"))
+                problems.append((at(facet), f"unknown facet {facet!r} (expected "
+                                            f"{', '.join(FACETS)})"))
+            continue
+        if items is None:
             continue
         if not isinstance(items, list):
-            problems.append((None, f"{facet} must be a list of terms"))
+            errors.append((at(facet), f"{facet} must be a list of terms, got "
+                                      f"{frontmatter.kind_of(items)}"))
             continue
         for i, item in enumerate(items):
-            line = item_lines.get((facet, i))
-            if not isinstance(item, dict) or not isinstance(item.get("name"), str) \
-                    or not item["name"].strip():
-                problems.append((line, f"{facet}: every term needs a name"))
+            term = _term(facet, i, item, at, errors, problems)
+            if term is None:
                 continue
-            name = unicodedata.normalize("NFC", " ".join(item["name"].split()))
-            for key in item:
-                if key not in TERM_KEYS:
-                    problems.append((line, f"{facet} {name!r}: unknown key {key!r}"))
-            slug = item.get("slug") or slugify(name)
-            if not isinstance(slug, str) or slugify(slug) != slug:
-                problems.append((line, f"{facet} {name!r}: slug {slug!r} must be lower-case "
-                                       "letters, digits and hyphens"))
-                slug = slugify(name)
-            term = Term(
-                facet=facet, name=name, slug=slug,
-                aliases=_as_list(item.get("aliases"), f"{facet} {name!r}: aliases", line,
-                                 problems),
-                adjectives=_as_list(item.get("adjectives"), f"{facet} {name!r}: adjectives",
-                                    line, problems),
-                parent=(item.get("parent") or None),
-                kind=item.get("kind"),
-                description=str(item.get("description") or "").strip(),
-                match=item.get("match", True) is not False,
-                line=line,
-            )
-            if name in vocab_terms[facet]:
-                first = vocab_terms[facet][name].line
-                problems.append((line, f"{facet} {name!r} is defined twice "
-                                       f"(first on line {first})"))
+            if term.name in vocab_terms[facet]:
+                first = vocab_terms[facet][term.name].line
+                problems.append((term.line, f"{facet} {term.name!r} is defined twice "
+                                            f"(first on line {first})"))
                 continue
-            vocab_terms[facet][name] = term
-    tagger_settings = data.get("tagger") or {}
-    add_parents = tagger_settings.get("add_parents", {}) if isinstance(tagger_settings, dict) \
-        else None
-    if not isinstance(add_parents, dict) or not all(
-            k in FACETS and isinstance(v, int) and not isinstance(v, bool) and v >= -1
-            for k, v in add_parents.items()):
-        problems.append((None, "tagger: add_parents must map a facet to a number of parent "
-                               "levels (0 none, -1 all)"))
-        tagger_settings = {}
-    vocab = Vocabulary(path=path, terms=vocab_terms, tagger_settings=dict(tagger_settings))
+            vocab_terms[facet][term.name] = term
+    tagger_settings = _tagger_settings(data, at, errors)
+    if errors:
+        raise VocabularyError(path, errors + problems)
+    vocab = Vocabulary(path=path, terms=vocab_terms, tagger_settings=tagger_settings)
     vocab.problems = problems + validate(vocab)
     return vocab
 

@@ -1,10 +1,16 @@
 """Integrity: nothing lost, nothing overwritten, nothing half-written.
 
 * Once every source file has been read, the build fails (exit 1) with one report listing:
-  every file that could not be read (with the reader's ``file:line`` messages), any two
-  briefings or pages that would be written to the same place or share an address (naming
-  both files), any output path that would leave OUTPUTDIR or is too long, and any file in a
-  content folder that no reader takes (so it would silently not appear).  Files Pelican
+  every file that could not be read (with the reader's ``file:line`` messages); any two
+  outputs that would be written to the same place, from a registry of every file the build
+  plans (briefings, pages and drafts; term pages, term feeds, facet indexes; the home,
+  archives, search and 404 pages; period archives; the site feed, sitemap, robots.txt and
+  ``api/`` export; the search index's folder), naming both owners ("content/pages/region.md:
+  its page region/index.html is also the Region index"); any output path that would leave
+  OUTPUTDIR or is too long, and any address that is not a plain path of the site; a
+  template that is not one of the theme's; a facet given as one text with commas (in
+  Pelican's own ``Key: value`` files too, where a single name is one tag); and any file in
+  a content folder that no reader takes (so it would silently not appear).  Files Pelican
   ignores (``IGNORE_FILES``: hidden files, ingest's ``*.bak`` backups) are not reported.
 * Every page is written atomically by the ``fastbuild`` plugin's writer (a temporary file,
   then a rename), and a page whose bytes did not change is not rewritten.
@@ -18,10 +24,14 @@ import fnmatch
 import logging
 import os
 import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from jinja2 import TemplateError
 from pelican import signals
+from pelican.generators import PelicanTemplateNotFound
 
-from briefing import outputdir
+from briefing import frontmatter, outputdir, site_settings, vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +64,202 @@ def _unsafe(save_as: str) -> str | None:
     return None
 
 
+def _unsafe_url(url: str) -> str | None:
+    """Why an address is not a plain path inside the site (a scheme, a host, control
+    characters), or None."""
+    if frontmatter.CONTROL_RE.search(url) or any(c.isspace() for c in url):
+        return "holds spaces or control characters"
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith(("/", "\\")):
+        return "is not a path inside the site"
+    if ".." in url.replace("\\", "/").split("/"):
+        return "walks out of the site ('..')"
+    return None
+
+
 def _contents(generators):
+    """(generator, content) of every briefing, page and draft, translations too."""
     for gen in generators:
         for attr in ("articles", "translations", "drafts", "drafts_translations",
                      "hidden_articles", "hidden_translations", "pages", "hidden_pages",
                      "draft_pages"):
             for content in getattr(gen, attr, []) or []:
-                yield content
+                yield gen, content
+
+
+@dataclass(frozen=True)
+class Owner:
+    """What a planned output file is: ``subject`` reads before its path ("its page"), and
+    ``source`` is the file to change, if any."""
+
+    subject: str
+    source: str | None = None
+    remedy: str = "change one of the two settings"
+    content: object = None
+    note: str = ""  # how the source relates to it, when named as the other owner
+
+
+def _planned(generators, settings, context):
+    """(path, Owner) of every file the build will write, in a stable order: the site's own
+    files first, then facet pages, then briefings and pages."""
+    opts = site_settings.read(settings)
+    fixed = {"index": "the home page", "archives": "the archives page",
+             "search": "the search page", "404": "the page for addresses not found"}
+    for template in settings.get("DIRECT_TEMPLATES", []):
+        # the same rule as Pelican's ArticlesGenerator.generate_direct_templates
+        save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
+        if save_as:
+            yield save_as, Owner(fixed.get(template, f"the {template} page"))
+    for granularity in context.get("period_archives", {}).values():
+        for period in granularity:
+            name = " ".join(str(p) for p in period["period"])
+            yield period["save_as"], Owner(f"the archive of {name}")
+    for key, subject in (("SITE_FEED_SAVE_AS", "the site feed"),
+                         ("SITEMAP_SAVE_AS", "the sitemap"),
+                         ("ROBOTS_SAVE_AS", "robots.txt"),
+                         ("API_BRIEFINGS_SAVE_AS", "the briefings export"),
+                         ("API_TERMS_SAVE_AS", "the terms export")):
+        if opts[key]:
+            yield opts[key], Owner(subject)
+    for folder in outputdir.OWNED:
+        yield folder + "/", Owner(f"the search index's folder {folder}/ (rewritten whole "
+                                  "by every build)")
+    yield outputdir.MARKER, Owner("the output folder's record")
+
+    for facet in context.get("facets", []) or []:
+        yield facet.save_as, Owner(f"the {facet.label} index")
+        if facet.by_count_save_as:
+            yield facet.by_count_save_as, Owner(f"the {facet.label} index by count")
+    terms = context.get("facet_terms", {}) or {}
+    vocab = vocabulary.load(opts["BRIEFING_VOCABULARY"] or vocabulary.default_path()) \
+        if terms else None
+    for term in sorted(terms.values(), key=lambda t: (t.facet, t.slug)):
+        tagged = term.articles or term.all_articles
+        known = vocab.get(term.facet, term.name) if term.known else None
+        if known is not None:  # the vocabulary's term: its slug is set there
+            source, note = f"{vocab.path}:{known.line}", "defined at"
+            remedy = "give the term another slug in the vocabulary"
+        else:
+            source, note = (_source(tagged[0]) if tagged else None), "tagged in"
+            remedy = "rename the tag"
+        for subject, path in (("page", term.save_as), ("feed", term.feed_url)):
+            if path:
+                yield path, Owner(f"the {subject} of its {term.label} term {term.name!r}",
+                                  source, remedy, note=note)
+
+    for _gen, content in _contents(generators):
+        save_as = getattr(content, "save_as", "") or ""
+        if save_as and not _unsafe(save_as):
+            yield save_as, Owner("its page", _source(content), "give it another slug",
+                                 content)
+
+
+def _described(owner: Owner) -> str:
+    if owner.content is not None:
+        return f"the page of {owner.source}"
+    if owner.source:
+        return f"{owner.subject.replace(' its ', ' the ')} ({owner.note} {owner.source})"
+    return owner.subject
+
+
+def _collision(path: str, first: Owner, second: Owner, how: str = "is also") -> str:
+    """One line naming both owners, from the side of the one with a file to change."""
+    if first.content is not None and second.content is not None and how == "is also":
+        return (f"{second.source} and {first.source} have the same output file {path!r}; "
+                "give one of them another slug")
+    own, other = (second, first) if second.source or not first.source else (first, second)
+    where = f"{own.source}: " if own.source else "settings: "
+    return f"{where}{own.subject} {path} {how} {_described(other)}; {own.remedy}"
+
+
+def _collisions(planned) -> list[str]:
+    """Two owners for one file; a file where another output needs a folder; a file inside
+    a folder a plugin rewrites as a whole (the search index)."""
+    problems = []
+    files: dict[str, Owner] = {}
+    owned: dict[str, Owner] = {}
+    for path, owner in planned:
+        clean = os.path.normpath(path).replace(os.sep, "/")
+        if path.endswith("/"):
+            owned[clean] = owner
+            continue
+        other = files.get(clean)
+        if other is None:
+            files[clean] = owner
+        elif other.content is None or other.content is not owner.content:
+            problems.append(_collision(clean, other, owner))
+    needs: dict[str, tuple[str, Owner]] = {}  # folder -> the first file under it
+    for path, owner in files.items():
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            needs.setdefault("/".join(parts[:i]), (path, owner))
+    for folder, (path, owner) in needs.items():
+        if folder in files:
+            problems.append(_collision(path, files[folder], owner,
+                                       f"needs a folder {folder}/, which is also"))
+        if folder in owned:
+            problems.append(_collision(path, owned[folder], owner, "is inside"))
+    for folder, owner in owned.items():
+        if folder in files:
+            problems.append(_collision(folder, owner, files[folder], "is also"))
+    return problems
+
+
+def _template_problems(generators) -> list[str]:
+    """Every page's template: a plain name the theme has (``template: ../x`` is not)."""
+    problems = []
+    found: dict[tuple[int, str], str | None] = {}
+    for gen, content in _contents(generators):
+        name = getattr(content, "template", None)
+        if not isinstance(name, str) or not hasattr(gen, "get_template"):
+            continue
+        key = (id(gen), name)
+        if key not in found:
+            found[key] = None
+            if not frontmatter.TEMPLATE_RE.match(name):
+                found[key] = "is not a plain template name (no folder, no .html)"
+            else:
+                try:
+                    gen.get_template(name)
+                except PelicanTemplateNotFound:
+                    found[key] = "is not one of the theme's templates"
+                except TemplateError as exc:
+                    found[key] = f"cannot be loaded ({exc})"
+        if found[key]:
+            problems.append(f"{_source(content)}: template {name!r} {found[key]}")
+    return problems
+
+
+_PROBLEMS = "_briefing_problems"  # set by normalise_facets (a key front matter refuses)
+
+
+def normalise_facets(_generator, metadata):
+    """Before each page is made: a facet given as text in Pelican's own ``Key: value``
+    format is one tag, read by the same function as front matter (text with commas is a
+    problem the report names, and no tag)."""
+    for facet in frontmatter.FACETS:
+        value = metadata.get(facet)
+        if value is not None and not isinstance(value, list):
+            problems: list = []
+            metadata[facet] = frontmatter.names(facet, value, None, problems)
+            if problems:
+                metadata.setdefault(_PROBLEMS, []).extend(m for _, m in problems)
+
+
+def _metadata_problems(generators) -> list[str]:
+    """What Pelican's ``Key: value`` files (which skip our front-matter checks) can carry:
+    control characters in their metadata, facets the normaliser refused."""
+    problems = []
+    for _gen, content in _contents(generators):
+        for message in getattr(content, _PROBLEMS, None) or ():
+            problems.append(f"{_source(content)}: {message}")
+        for key, value in getattr(content, "metadata", {}).items():
+            char = frontmatter.first_control(value) if isinstance(value, (str, list)) \
+                else None
+            if char:
+                problems.append(f"{_source(content)}: {key}: "
+                                f"{frontmatter.control_message(char)}")
+    return problems
 
 
 def _unread_files(generators, settings) -> list[str]:
@@ -115,25 +314,28 @@ def check_sources(generators):
         if not any(e.endswith(path) for e in explained):
             problems.append(f"{path}: could not be read (see the messages above)")
 
-    by_save_as: dict[str, object] = {}
     by_url: dict[str, object] = {}
-    for content in _contents(generators):
+    for _gen, content in _contents(generators):
         save_as = getattr(content, "save_as", "") or ""
         why = _unsafe(save_as)
         if why:
             problems.append(f"{_source(content)}: its output path {save_as!r} {why}; "
                             "set a shorter, plain slug")
             continue
-        for key, seen, what in ((save_as, by_save_as, "output file"),
-                                (getattr(content, "url", "") or "", by_url, "address")):
-            if not key:
-                continue
-            other = seen.get(key)
-            if other is not None and other is not content:
-                problems.append(f"{_source(content)} and {_source(other)} have the same "
-                                f"{what} {key!r}; give one of them another slug")
-            else:
-                seen[key] = content
+        url = getattr(content, "url", "") or ""
+        why = _unsafe_url(url)
+        if why:
+            problems.append(f"{_source(content)}: its address {url!r} {why}; remove the "
+                            "url it sets (the address comes from the slug)")
+            continue
+        other = by_url.get(url)
+        if url and other is not None and other is not content:
+            problems.append(f"{_source(content)} and {_source(other)} have the same "
+                            f"address {url!r}; give one of them another slug")
+        by_url.setdefault(url, content)
+    problems.extend(_collisions(_planned(generators, settings, context)))
+    problems.extend(_template_problems(generators))
+    problems.extend(_metadata_problems(generators))
 
     for rel in _unread_files(generators, settings):
         problems.append(f"{rel}: no reader for this file, so it would not appear in the site "
@@ -167,4 +369,6 @@ def register():
     if not any(isinstance(f, _NoTraceback) for f in pelican_logger.filters):
         pelican_logger.addFilter(_NoTraceback())
     signals.initialized.connect(claim_output)
+    signals.article_generator_context.connect(normalise_facets)
+    signals.page_generator_context.connect(normalise_facets)
     signals.all_generators_finalized.connect(check_sources)
