@@ -28,6 +28,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from briefing.errors import Report
+
 try:  # the C loader is ~10x faster; fall back to the pure-Python one
     _Loader = yaml.CSafeLoader
     _Dumper = yaml.CSafeDumper
@@ -44,7 +46,7 @@ KEY_ORDER = (
     "provenance",
 )
 # keys of Pelican's own that a briefing may set, checked here too
-PELICAN_KEYS = ("modified", "lang", "template")
+PELICAN_KEYS = ("modified", "lang", "template", "translation")
 # every key the project knows; any other key is passed through as it is
 KEYS = KEY_ORDER + PELICAN_KEYS
 
@@ -95,12 +97,9 @@ SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 _FENCE = "---"
 
 
-class FrontMatterError(ValueError):
+class FrontMatterError(Report, ValueError):
     """One or more problems in one file, each with the line it is on (a report for the user:
     no traceback)."""
-
-    exitcode = 1
-    report = True
 
     def __init__(self, path: str, problems: list[tuple[int | None, str]]):
         self.path = path
@@ -510,6 +509,16 @@ def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
                              f"{template!r}"))
         else:
             meta["template"] = template.strip()
+
+    if data.get("translation") is not None:
+        # Pelican reads it as text ("true": this page translates another of the same slug)
+        value = data["translation"]
+        text = value.strip().lower() if isinstance(value, str) else value
+        if text not in (True, False, "true", "false"):
+            problems.append((at("translation"), "translation must be true or false, got "
+                             f"{value!r}"))
+        else:
+            meta["translation"] = str(text).lower()
 
     for key in ("author", "summary", "section", "caption", "caption_credit"):
         if key in data and data[key] is not None:

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from briefing import fileio, frontmatter
 from briefing.article import Extracted, NoArticleError
+from briefing.clean.markdown import unescape_inline
 from briefing.errors import Report
 from briefing.slug import slugify
 
@@ -149,7 +150,7 @@ def check_size(text: str, kind: str, path: Path, size: int,
 def summarise(blocks: list[str], limit: int = SUMMARY_LIMIT) -> str:
     """The lede: the first paragraph, cut at a sentence (or word) boundary near ``limit``."""
     lede = next((b for b in blocks if not b.startswith(("#", "-", ">", "|", "*"))), "")
-    lede = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>&|])", r"\1", " ".join(lede.split()))
+    lede = unescape_inline(" ".join(lede.split()))
     if len(lede) <= limit:
         return lede
     cut = lede[:limit]

@@ -296,3 +296,32 @@ def test_row19_modified_and_lang_are_checked_and_kept():
     bad = problems("---\ntitle: T\ndate: 2024-01-01\nmodified: soon\nlang: 7\n---\n")
     assert "x.md:4: modified must be a date" in bad[0]
     assert "x.md:5: lang must be a language tag" in bad[1]
+
+
+# --- row 15: the pages a paginated template adds are planned outputs too -------------------
+def test_row15_a_page_at_the_address_of_a_later_page_of_the_home_or_a_term_is_reported(
+        tmp_path):
+    files = {f"briefings/b{i}.md": GOOD.format(title=f"B {i}").replace("01-01", f"01-{i + 1:02d}")
+             for i in range(25)}  # 3 pages of the home page, 2 of Libya's (10 and 20 a page)
+    files["pages/p.md"] = "Title: P\nSlug: page/2\n\nX\n"
+    files["pages/q.md"] = "Title: Q\nSlug: region/libya/page/2\n\nX\n"
+    build = build_site(write(tmp_path / "content", files), tmp_path / "site")
+    assert build.returncode == 1
+    report = summary(build.log)
+    assert "pages/p.md: its page page/2/index.html is also page 2 of the home page" in report
+    assert "pages/q.md: its page region/libya/page/2/index.html is also page 2 of the page " \
+           "of the Region term 'Libya'" in report
+
+
+# --- row 19: translation, which Pelican reads as text ---------------------------------------
+def test_row19_translation_must_be_true_or_false_and_builds_as_pelican_reads_it(tmp_path):
+    doc = frontmatter.parse("---\ntitle: T\ndate: 2024-01-01\ntranslation: true\n---\nB\n")
+    assert doc.meta["translation"] == "true"
+    assert "x.md:4: translation must be true or false, got 5" in problems(
+        "---\ntitle: T\ndate: 2024-01-01\ntranslation: 5\n---\n")[0]
+    content = write(tmp_path / "content", {
+        "briefings/a.md": GOOD.format(title="A"),
+        "briefings/t.md": "---\ntitle: T\ndate: 2024-01-02\ntranslation: false\n---\nB\n"})
+    build = build_site(content, tmp_path / "site")  # was AttributeError: 'bool' ... 'lower'
+    assert build.returncode == 0, build.log
+    assert (build.output / "briefings" / "t" / "index.html").exists()

@@ -32,6 +32,13 @@ def escape_inline(text: str) -> str:
     return text
 
 
+def unescape_inline(text: str) -> str:
+    """Plain text back from :func:`escape_inline` (and Markdown's backslash escapes): for
+    text shown as text, such as the summary, which templates escape once themselves."""
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>&|])", r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _escape_lead(text: str) -> str:
     m = _LEAD_BLOCK.match(text)
     if not m:

@@ -3,12 +3,18 @@
 A thin adapter over :mod:`briefing.frontmatter`: the YAML is read with the safe
 (C) loader and validated there; this module renders the body with
 Python-Markdown and hands Pelican its metadata.  Files without a ``---`` first
-line are read by Pelican's own Markdown reader (``Key: value`` metadata).
+line are read by Pelican's own Markdown reader (``Key: value`` metadata).  Both render
+with :mod:`briefing.mdsafe` (added when a site's ``MARKDOWN`` settings leave it out), and
+no other reader is enabled: Pelican's HTML and reStructuredText readers pass raw HTML
+through, so an ``.html`` or ``.rst`` file in the content is reported, not published.
 
 A file that cannot be read is reported as ``file:line: what is wrong`` (kept in
 the reader's ``errors``) and the build goes on reading the others; once every
 file has been read, the ``integrity`` plugin fails the build with the list of
-every bad file (never a silent skip, never only the first error).
+every bad file (never a silent skip, never only the first error).  Whatever goes wrong
+while rendering a body (a runaway input :mod:`briefing.mdsafe` refuses, or any exception
+from Python-Markdown) is such a message too, with the reason; what mdsafe changed to keep
+a body safe to render (flattened nesting, paragraphs shown as text) is a warning.
 """
 
 from __future__ import annotations
@@ -21,12 +27,42 @@ from markupsafe import Markup, escape
 from pelican import signals
 from pelican.readers import MarkdownReader
 
-from briefing import frontmatter
+from briefing import frontmatter, mdsafe
 from briefing.slug import slugify
 
 logger = logging.getLogger(__name__)
 
 META_EXTENSION = "markdown.extensions.meta"
+SAFE_EXTENSION = "briefing.mdsafe"
+
+
+def _with_mdsafe(md_settings: dict) -> dict:
+    """A copy of Pelican's MARKDOWN settings whose extensions include briefing.mdsafe."""
+    out = dict(md_settings)
+    extensions = list(out.get("extensions", []))
+    if not any(isinstance(e, mdsafe.SafeExtension) or
+               (isinstance(e, str) and e.split(":")[0] == SAFE_EXTENSION) for e in extensions):
+        extensions.append(SAFE_EXTENSION)
+    out["extensions"] = extensions
+    return out
+
+
+def _notes(md) -> list[tuple[int | None, str]]:
+    """What briefing.mdsafe changed in the body last converted (body line, what)."""
+    for ext in getattr(md, "registeredExtensions", []):
+        if isinstance(ext, mdsafe.SafeExtension):
+            return list(ext.notes)
+    return []
+
+
+def _render_error(path: str, body_line: int, exc: Exception) -> frontmatter.FrontMatterError:
+    """The file:line message for a body that could not be rendered."""
+    if isinstance(exc, mdsafe.RunawayMarkdown):
+        line = body_line + exc.line - 1 if exc.line else body_line
+        return frontmatter.FrontMatterError(path, [(line, str(exc))])
+    reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return frontmatter.FrontMatterError(path, [(
+        body_line, f"the body (from this line) could not be rendered as Markdown ({reason})")])
 
 
 class FrontMatterReader(MarkdownReader):
@@ -35,6 +71,9 @@ class FrontMatterReader(MarkdownReader):
     def __init__(self, settings):
         super().__init__(settings)
         self.errors: list[str] = []
+        # Pelican's own reader (files without front matter) renders with these too; a copy:
+        # the shared settings are never written
+        self.settings = {**self.settings, "MARKDOWN": _with_mdsafe(self.settings["MARKDOWN"])}
         md_settings = dict(self.settings["MARKDOWN"])
         md_settings["extensions"] = [
             e for e in md_settings.get("extensions", []) if e != META_EXTENSION
@@ -67,22 +106,31 @@ class FrontMatterReader(MarkdownReader):
                 )
         return False
 
-    def render(self, body: str) -> str:
-        """Render a Markdown body to HTML with the site's Markdown settings."""
+    def render(self, body: str) -> tuple[str, list[tuple[int | None, str]]]:
+        """Render a Markdown body to HTML with the site's Markdown settings; also what
+        briefing.mdsafe changed in it (body line, what)."""
         from markdown import Markdown
 
         if self._body_md is None:
             self._body_md = Markdown(**self._body_md_settings)
         else:
             self._body_md.reset()
-        return self._body_md.convert(body)
+        return self._body_md.convert(body), _notes(self._body_md)
 
     def parse_and_render(self, source_path: str, text: str):
-        """(html, metadata) of a front-matter briefing; FrontMatterError if it is bad."""
-        doc = frontmatter.parse(text, self._display_path(source_path),
-                                require_date=self._is_article(source_path),
+        """(html, metadata, warnings) of a front-matter briefing; FrontMatterError if it is
+        bad, or if its body cannot be rendered (whatever the reason)."""
+        display = self._display_path(source_path)
+        doc = frontmatter.parse(text, display, require_date=self._is_article(source_path),
                                 timezone=self.settings.get("TIMEZONE"))
-        return self.render(doc.body), doc.meta
+        try:
+            html, notes = self.render(doc.body)
+        except Exception as exc:  # noqa: BLE001 - every reason becomes the file's message
+            self._body_md = None  # a Markdown instance left half-way is not reused
+            raise _render_error(display, doc.body_line, exc) from exc
+        warnings = [f"{display}:{doc.body_line + line - 1 if line else doc.body_line}: {what}"
+                    for line, what in notes]
+        return html, doc.meta, warnings
 
     def read(self, source_path):
         display = self._display_path(source_path)
@@ -94,15 +142,28 @@ class FrontMatterReader(MarkdownReader):
             return self._fail(frontmatter.FrontMatterError(
                 display, [(line, "the file is not UTF-8 text; save it as UTF-8")]))
         if not frontmatter.has_front_matter(text):
-            return super().read(source_path)
+            return self._read_pelican_style(source_path, display)
         if self._prepared is None:
             self._prepared = prepare_in_parallel(self, source_path)
         found = self._prepared.pop((os.path.abspath(source_path), hash(text)), None)
         try:
-            html, meta = found if found is not None else self.parse_and_render(source_path, text)
+            html, meta, warnings = (found if found is not None
+                                    else self.parse_and_render(source_path, text))
         except frontmatter.FrontMatterError as exc:
             return self._fail(exc)
+        for warning in warnings:
+            logger.warning("%s", warning)
         return html, self._pelican_metadata(meta)
+
+    def _read_pelican_style(self, source_path: str, display: str):
+        """A file without front matter: Pelican's own Markdown reader (with mdsafe)."""
+        try:
+            html, meta = super().read(source_path)
+        except Exception as exc:  # noqa: BLE001 - every reason becomes the file's message
+            return self._fail(_render_error(display, 1, exc))
+        for _, what in _notes(self._md):  # lines here count from after the metadata
+            logger.warning("%s: %s", display, what)
+        return html, meta
 
     def _fail(self, exc: frontmatter.FrontMatterError):
         for line in str(exc).splitlines():
@@ -189,6 +250,10 @@ def prepare_in_parallel(reader: "FrontMatterReader", first_path: str) -> dict:
 
 
 def add_reader(readers):
+    """Ours for Markdown; none for anything else (Pelican's HTML and reStructuredText
+    readers publish raw HTML), so the integrity plugin reports such files."""
+    for ext in list(readers.reader_classes):
+        readers.reader_classes[ext] = None
     for ext in FrontMatterReader.file_extensions:
         readers.reader_classes[ext] = FrontMatterReader
 

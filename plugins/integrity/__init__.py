@@ -5,13 +5,14 @@
   outputs that would be written to the same place, from a registry of every file the build
   plans (briefings, pages and drafts; term pages, term feeds, facet indexes; the home,
   archives, search and 404 pages; period archives; the site feed, sitemap, robots.txt and
-  ``api/`` export; the search index's folder), naming both owners ("content/pages/region.md:
-  its page region/index.html is also the Region index"); any output path that would leave
-  OUTPUTDIR or is too long, and any address that is not a plain path of the site; a
-  template that is not one of the theme's; a facet given as one text with commas (in
-  Pelican's own ``Key: value`` files too, where a single name is one tag); and any file in
-  a content folder that no reader takes (so it would silently not appear).  Files Pelican
-  ignores (``IGNORE_FILES``: hidden files, ingest's ``*.bak`` backups) are not reported.
+  ``api/`` export; the search index's folder; each page of a paginated one), naming both
+  owners ("content/pages/region.md: its page region/index.html is also the Region
+  index"); any output path that would leave OUTPUTDIR or is too long, and any address
+  that is not a plain path of the site; a template that is not one of the theme's; a
+  facet given as one text with commas (in Pelican's own ``Key: value`` files too, where a
+  single name is one tag); and any file in a content folder that no reader takes (so it
+  would silently not appear).  Files Pelican ignores (``IGNORE_FILES``: hidden files,
+  ingest's ``*.bak`` backups) are not reported.
 * Every page is written atomically by the ``fastbuild`` plugin's writer (a temporary file,
   then a rename), and a page whose bytes did not change is not rewritten.
 * The output folder is claimed (``briefing.outputdir``) so ``make clean`` only removes what
@@ -30,19 +31,18 @@ from urllib.parse import urlsplit
 from jinja2 import TemplateError
 from pelican import signals
 from pelican.generators import PelicanTemplateNotFound
+from pelican.paginator import Paginator
 
 from briefing import frontmatter, outputdir, site_settings, vocabulary
+from briefing.errors import Report
 
 logger = logging.getLogger(__name__)
 
 MAX_NAME_BYTES = 200  # one path component; file systems allow 255
 
 
-class BuildFailed(RuntimeError):
+class BuildFailed(Report, RuntimeError):
     """The build stopped on a report for the user, not a crash (no traceback)."""
-
-    exitcode = 1
-    report = True
 
 
 def _source(content) -> str:
@@ -99,6 +99,22 @@ class Owner:
     note: str = ""  # how the source relates to it, when named as the other owner
 
 
+def _pages(settings, template_name, save_as, url, objects):
+    """(number, file) of each page of one template written over ``objects``: one file, or
+    one per page when the template is paginated (as Pelican's Writer.write_file does it,
+    with its Paginator and PAGINATION_PATTERNS)."""
+    paginated = settings.get("PAGINATED_TEMPLATES") or {}
+    if template_name not in paginated:
+        return [(1, save_as)]
+    per_page = paginated[template_name] or settings.get("DEFAULT_PAGINATION")
+    paginator = Paginator(save_as, url, objects, settings, per_page)
+    return [(n, paginator.page(n).save_as) for n in paginator.page_range] or [(1, save_as)]
+
+
+def _numbered(number: int, subject: str) -> str:
+    return subject if number == 1 else f"page {number} of {subject}"
+
+
 def _planned(generators, settings, context):
     """(path, Owner) of every file the build will write, in a stable order: the site's own
     files first, then facet pages, then briefings and pages."""
@@ -108,12 +124,18 @@ def _planned(generators, settings, context):
     for template in settings.get("DIRECT_TEMPLATES", []):
         # the same rule as Pelican's ArticlesGenerator.generate_direct_templates
         save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
+        url = settings.get(f"{template.upper()}_URL", f"{template}.html")
         if save_as:
-            yield save_as, Owner(fixed.get(template, f"the {template} page"))
+            subject = fixed.get(template, f"the {template} page")
+            for number, path in _pages(settings, template, save_as, url,
+                                       context.get("articles", [])):
+                yield path, Owner(_numbered(number, subject))
     for granularity in context.get("period_archives", {}).values():
         for period in granularity:
             name = " ".join(str(p) for p in period["period"])
-            yield period["save_as"], Owner(f"the archive of {name}")
+            for number, path in _pages(settings, "period_archives", period["save_as"],
+                                       period["url"], period["articles"]):
+                yield path, Owner(_numbered(number, f"the archive of {name}"))
     for key, subject in (("SITE_FEED_SAVE_AS", "the site feed"),
                          ("SITEMAP_SAVE_AS", "the sitemap"),
                          ("ROBOTS_SAVE_AS", "robots.txt"),
@@ -142,10 +164,13 @@ def _planned(generators, settings, context):
         else:
             source, note = (_source(tagged[0]) if tagged else None), "tagged in"
             remedy = "rename the tag"
-        for subject, path in (("page", term.save_as), ("feed", term.feed_url)):
-            if path:
-                yield path, Owner(f"the {subject} of its {term.label} term {term.name!r}",
-                                  source, remedy, note=note)
+        subject = f"the page of its {term.label} term {term.name!r}"
+        for number, path in _pages(settings, "term", term.save_as, term.url,
+                                   term.all_articles):
+            yield path, Owner(_numbered(number, subject), source, remedy, note=note)
+        if term.feed_url:
+            yield term.feed_url, Owner(f"the feed of its {term.label} term {term.name!r}",
+                                       source, remedy, note=note)
 
     for _gen, content in _contents(generators):
         save_as = getattr(content, "save_as", "") or ""
