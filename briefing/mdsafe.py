@@ -15,13 +15,16 @@
   would be a request to an external host, so it becomes a plain link to that image, showing
   its alt text.
 * Runaway input cannot stall a build: Python-Markdown takes quadratic time on some inputs
-  and exhausts the stack on deep nesting. A body over ``MAX_BODY_CHARS`` or with more than
-  ``MAX_STRUCTURE`` list, quote and table marks is refused (:class:`RunawayMarkdown`);
+  and exhausts the stack on deep nesting. A body over ``MAX_BODY_CHARS``, with more than
+  ``MAX_STRUCTURE`` list, quote and table marks or more than ``MAX_BLANK_LINES`` blank
+  lines is refused (:class:`RunawayMarkdown`);
   lists and quotes nested deeper than ``MAX_NESTING`` are flattened to that depth; a
   paragraph with brackets nested deeper than real text nests them, or with so much markup
   that rendering it would take more than a moment, is shown as text; past
   ``MAX_FOOTNOTES`` footnote marks, footnote marks are text. What was changed is listed in
   the extension's ``notes`` (body line, what), for the reader to report.
+* No control character reaches the page: what is left of a Python-Markdown placeholder
+  (a link address can swallow part of one) is dropped.
 
 Use as ``markdown.Markdown(extensions=[..., "briefing.mdsafe"])``, last in the list.
 """
@@ -120,7 +123,7 @@ def _clean_attributes(el: etree.Element) -> None:
     allowed = ALLOWED[el.tag]
     for name, value in list(el.attrib.items()):
         check = allowed.get(name)
-        if check is None or value is None or not check(value):
+        if check is None or value is None or _LEFTOVER.search(value) or not check(value):
             del el.attrib[name]
 
 
@@ -154,6 +157,18 @@ class _SafeTree(Treeprocessor):
     def run(self, root):
         clean_tree(root)
         return None
+
+
+# Python-Markdown's placeholders are text between STX and ETX; a link address can swallow
+# part of one ("[](()'([^n]" with a footnote [^n]), which then stays in the page: in an
+# attribute (dropped above, before any stashed HTML is put back into the page) or as text
+# (dropped at the end: no feed can carry control characters)
+_LEFTOVER = re.compile(f"[{util.STX}{util.ETX}]")
+
+
+class _Leftovers(Postprocessor):
+    def run(self, text):
+        return _LEFTOVER.sub("", text)
 
 
 class _StashGuard(Postprocessor):
@@ -191,13 +206,18 @@ MAX_BODY_CHARS = 1_000_000
 # list, quote and table marks in a body: each costs Python-Markdown some tens of
 # microseconds (a nesting level is parsed again for each level above it)
 MAX_STRUCTURE = 20_000
+# blank lines: each splits the body into one more block, and Python-Markdown takes the
+# blocks off the front of a list, one by one (333,000 paragraphs: 78 s)
+MAX_BLANK_LINES = 20_000
 MAX_NESTING = 20
 MAX_BRACKET_DEPTH = 16
-MAX_FOOTNOTES = 300
-# Python-Markdown's time on a paragraph grows with (its length) x (inline marks in it), and
-# x (lines that split it: headings, rules, setext underlines; link openings never closed)
-# at a much higher cost each: the estimate below, summed over the body, is kept under
-# MARKUP_BUDGET (about a second or two) by showing the costliest paragraphs as text
+# repeated references to one footnote take quadratic time (2,000 of them: 2.5 s)
+MAX_FOOTNOTES = 1_000
+# Python-Markdown's time on a paragraph grows with (its length) x (inline marks in it, hard
+# line breaks too), and x (lines that split it: headings, rules, setext underlines; link
+# openings never closed) at a much higher cost each: the estimate below, summed over the
+# body, is kept under MARKUP_BUDGET (about a second or two) by showing the costliest
+# paragraphs as text
 SPLIT_WEIGHT = 200
 MARKUP_BUDGET = 1_000_000_000
 
@@ -243,7 +263,7 @@ def _too_deep(block: list[str]) -> bool:
 def _cost(block: list[str]) -> int:
     """Python-Markdown's work on one block of lines, in rough units (see MARKUP_BUDGET)."""
     text = "\n".join(block)
-    marks = sum(text.count(ch) for ch in _INLINE_MARKS)
+    marks = sum(text.count(ch) for ch in _INLINE_MARKS) + text.count("  \n")
     splits = sum(1 for line in block if _SPLIT_LINE.match(line))
     unclosed = max(0, text.count("](") - text.count(")"))
     return len(text) * (marks + SPLIT_WEIGHT * (splits + unclosed))
@@ -264,6 +284,7 @@ class _Guard(Preprocessor):
             raise RunawayMarkdown(None, f"the body is {size:,} characters long, more than "
                                         f"the {MAX_BODY_CHARS:,} a briefing may have")
         lines = list(lines)
+        _limit_blank_lines(lines)
         blocks = _blocks(lines)
         self._limit_structure(lines, blocks, notes)
         as_text = [(start, end) for start, end in blocks if _too_deep(lines[start:end])]
@@ -278,7 +299,7 @@ class _Guard(Preprocessor):
                 break
             total -= cost
             as_text.append((start, end))
-            notes.append((start + 1, f"a paragraph of {end - start:,} lines with too much "
+            notes.append((start + 1, f"a paragraph of {_lines(end - start)} with too much "
                                      "markup to render in time; shown as text"))
         for start, end in as_text:
             # one escaped paragraph, kept out of the parsers; the lines it replaces go
@@ -289,7 +310,7 @@ class _Guard(Preprocessor):
         marks = sum(line.count("[^") for line in lines)
         if marks > MAX_FOOTNOTES:
             lines = [line.replace("[^", "\\[^") for line in lines]
-            notes.append((None, f"{marks:,} footnote marks, more than {MAX_FOOTNOTES}; "
+            notes.append((None, f"{marks:,} footnote marks, more than {MAX_FOOTNOTES:,}; "
                                 "shown as text"))
         notes.sort(key=lambda note: note[0] or 0)
         return lines
@@ -315,8 +336,24 @@ class _Guard(Preprocessor):
                                                  "list, quote and table marks by this line; "
                                                  "split it")
         if flattened:
-            notes.append((flattened[0] + 1, f"{len(flattened):,} lines nest lists or quotes "
-                                            f"deeper than {MAX_NESTING} levels; flattened"))
+            notes.append((flattened[0] + 1, f"{_lines(len(flattened))} with lists or quotes "
+                                            f"nested deeper than {MAX_NESTING} levels; "
+                                            "flattened"))
+
+
+def _lines(count: int) -> str:
+    return f"{count:,} line" if count == 1 else f"{count:,} lines"
+
+
+def _limit_blank_lines(lines: list[str]) -> None:
+    """Refuse a body with more than MAX_BLANK_LINES blank lines between its lines."""
+    blank = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            blank += 1
+        elif blank > MAX_BLANK_LINES:
+            raise RunawayMarkdown(i + 1, f"the body has more than {MAX_BLANK_LINES:,} "
+                                         "blank lines before this line; split it")
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, int]]:
@@ -351,6 +388,8 @@ class SafeExtension(Extension):
         md.treeprocessors.register(_SafeTree(md), "briefing_safe_tree", -1)
         # before "raw_html" (30) puts the stash back into the page
         md.postprocessors.register(_StashGuard(md), "briefing_stash_guard", 31)
+        # after every other postprocessor (raw_html, 30; footnotes, 25; amp_substitute, 20)
+        md.postprocessors.register(_Leftovers(md), "briefing_leftovers", 0)
 
     def reset(self):
         self.notes = []

@@ -162,7 +162,8 @@ def test_row1_attribute_list_text_in_a_saved_page_survives_ingest_harmlessly(tmp
 
 def test_row1_reader_adds_mdsafe_when_the_site_settings_drop_it(tmp_path):
     content = small_site(tmp_path)
-    briefing(content / "briefings", "row1", "Attribute lists", ROW1 + "\n<script>alert(9)</script>\n")
+    briefing(content / "briefings", "row1", "Attribute lists",
+             ROW1 + "\n<script>alert(9)</script>\n")
     # a Pelican-style page (no front matter) is rendered by Pelican's own reader: mdsafe too
     (content / "pages" / "old.md").write_text(
         "Title: Old style\n\n![x](/a.png){: onerror=\"alert(1)\" } <script>alert(8)</script>\n"
@@ -242,6 +243,18 @@ def test_row16_a_body_that_cannot_be_rendered_says_why_with_file_and_line(tmp_pa
                      r"and table marks", build.log), build.log[-3000:]
 
 
+def test_row16_a_pelican_style_page_that_cannot_be_rendered_says_why_on_its_line(tmp_path):
+    content = small_site(tmp_path)
+    # Pelican's own reader: its meta extension takes the first three lines off the body
+    (content / "pages" / "quotes.md").write_text(
+        "Title: Quotes\nSummary: Many\n\n" + "> \n" * 100_000, encoding="utf-8")
+    build = build_site(content, tmp_path / "out", extra=["-e", "SEARCH_INDEX=false"])
+    assert build.returncode != 0
+    # the 20,001st quote, on the file's line 20,004
+    assert "pages/quotes.md:20004: the body has more than 20,000 list, quote and table " \
+           "marks by this line" in build.log, build.log[-3000:]
+
+
 def test_row16_any_exception_while_rendering_is_reported_with_file_line_and_reason(tmp_path):
     class Boom(markdown.extensions.Extension):
         def extendMarkdown(self, md):  # noqa: N802
@@ -279,12 +292,15 @@ RUNAWAY = {
     "nested-quote-list": "".join("    " * i + "- > a\n" for i in range(600)),
     "emphasis": "*a* " * 240_000,
     "brackets": "[" * 50_000 + "]" * 50_000,
+    "hard-breaks": "a  \n" * 200_000,  # 99 s: each "  \n" re-copies the paragraph
 }
 REFUSED = {
     "quote-lines": ("> \n" * 100_000, "more than 20,000 list, quote and table marks"),
     "wide-table": ("|" + "a|" * 20_000 + "\n|" + "-|" * 20_000 + "\n|" + "b|" * 20_000 + "\n",
                    "more than 20,000 list, quote and table marks"),
     "huge": ("word " * 220_000, "characters long, more than the 1,000,000"),
+    "paragraphs": ("a\n\n" * 333_000, "more than 20,000 blank lines before this line"),  # 78 s
+    "blank-lines": ("a\n" + "\n" * 990_000 + "b\n", "more than 20,000 blank lines"),  # 16 s
 }
 
 
@@ -315,15 +331,23 @@ def test_row17_runaway_bodies_build_in_seconds_or_are_refused_by_name(tmp_path):
     assert peak_mb < 2000, peak_mb
 
 
+def test_row17_hundreds_of_footnotes_are_still_footnotes():
+    body = "".join(f"Claim {i}.[^{i}] " for i in range(450)) + "\n\n" + \
+        "".join(f"[^{i}]: Source {i}.\n" for i in range(450))
+    out, notes = site_reader().render(body)
+    assert notes == []
+    assert out.count('class="footnote-ref"') == 450 and 'id="fn:449"' in out
+
+
 def test_row17_what_the_guards_change_is_a_warning_with_file_and_line(tmp_path):
     content = small_site(tmp_path)
     briefing(content / "briefings", "nested", "Nested", "Intro.\n\n" + "- " * 30 + "deep\n")
     briefing(content / "briefings", "links", "Links", "Intro.\n\n" + "[a](" * 8_000 + "\n")
     build = build_site(content, tmp_path / "out", extra=["-e", "SEARCH_INDEX=false"])
     assert build.returncode == 0, build.log
-    assert re.search(r"briefings/nested\.md:8: 1 lines nest lists or quotes deeper than 20 "
-                     r"levels; flattened", build.log), build.log
-    assert re.search(r"briefings/links\.md:8: a paragraph of 1 lines with too much markup",
+    assert re.search(r"briefings/nested\.md:8: 1 line with lists or quotes nested deeper "
+                     r"than 20 levels; flattened", build.log), build.log
+    assert re.search(r"briefings/links\.md:8: a paragraph of 1 line with too much markup",
                      build.log), build.log
     assert "[a]([a](" in body_of(build.page("briefings/links/"))
 
@@ -348,6 +372,20 @@ def test_row17_guards_do_not_change_how_real_briefings_render():
         assert notes == [], path
         checked += 1
     assert checked >= 10
+
+
+def test_row15_markdown_placeholders_a_link_swallowed_never_reach_a_page_or_feed(tmp_path):
+    # the link's address takes in part of the footnote's placeholder ("\x02klzzwxh:000"):
+    # control characters in the page, and a traceback from the feed writer (XML 1.0)
+    content = small_site(tmp_path)
+    briefing(content / "briefings", "swallowed", "Swallowed", "Text [a](x'([^n]\n\nMore.\n\n"
+             "[^n]: The note.\n")
+    build = build_site(content, tmp_path / "out", extra=["-e", "SEARCH_INDEX=false"])
+    assert build.returncode == 0, build.log
+    for path in [build.output / "feeds" / "all.atom.xml",
+                 *build.output.glob("briefings/swallowed/*.html")]:
+        text = path.read_text(encoding="utf-8")
+        assert "More." in text and not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", text), path
 
 
 def test_row21_markup_as_text_in_a_lede_is_shown_once_as_text(tmp_path):

@@ -65,6 +65,27 @@ def _render_error(path: str, body_line: int, exc: Exception) -> frontmatter.Fron
         body_line, f"the body (from this line) could not be rendered as Markdown ({reason})")])
 
 
+def _pelican_body_line(text: str) -> int:
+    """The line a Pelican-style body starts on: after the ``Key: value`` lines (and the
+    blank line ending them) that Python-Markdown's meta extension takes off first."""
+    from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
+
+    lines = text.lstrip("\ufeff").split("\n")
+    i = 1 if lines and BEGIN_RE.match(lines[0]) else 0
+    key = False
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line.strip() or END_RE.match(line):
+            break
+        if META_RE.match(line):
+            key = True
+        elif not (key and META_MORE_RE.match(line)):
+            i -= 1  # not metadata: the body starts here
+            break
+    return i + 1
+
+
 class FrontMatterReader(MarkdownReader):
     """Markdown with YAML front matter; falls back to Pelican's reader otherwise."""
 
@@ -142,7 +163,7 @@ class FrontMatterReader(MarkdownReader):
             return self._fail(frontmatter.FrontMatterError(
                 display, [(line, "the file is not UTF-8 text; save it as UTF-8")]))
         if not frontmatter.has_front_matter(text):
-            return self._read_pelican_style(source_path, display)
+            return self._read_pelican_style(source_path, display, text)
         if self._prepared is None:
             self._prepared = prepare_in_parallel(self, source_path)
         found = self._prepared.pop((os.path.abspath(source_path), hash(text)), None)
@@ -155,13 +176,14 @@ class FrontMatterReader(MarkdownReader):
             logger.warning("%s", warning)
         return html, self._pelican_metadata(meta)
 
-    def _read_pelican_style(self, source_path: str, display: str):
+    def _read_pelican_style(self, source_path: str, display: str, text: str):
         """A file without front matter: Pelican's own Markdown reader (with mdsafe)."""
         try:
             html, meta = super().read(source_path)
         except Exception as exc:  # noqa: BLE001 - every reason becomes the file's message
-            return self._fail(_render_error(display, 1, exc))
-        for _, what in _notes(self._md):  # lines here count from after the metadata
+            return self._fail(_render_error(display, _pelican_body_line(text), exc))
+        # the notes of the last text Pelican converted: the body, or a Summary after it
+        for _, what in _notes(self._md):
             logger.warning("%s: %s", display, what)
         return html, meta
 
