@@ -24,8 +24,10 @@ from briefing import fileio
 STATE_FILE = "build-state.json"
 PACKAGE = Path(__file__).resolve().parent
 # the modules of this package a site build runs (ingest, cleaning and tagging do not)
-BUILD_MODULES = ("buildstate.py", "errors.py", "facets.py", "fileio.py", "frontmatter.py", "mdsafe.py", "outputdir.py",
-                 "related.py", "site_settings.py", "sitefiles.py", "slug.py", "vocabulary.py")
+BUILD_MODULES = ("buildstate.py", "errors.py", "facets.py", "fileio.py", "frontmatter.py",
+                 "mdsafe.py", "outputdir.py", "pagefind_bundle.py", "related.py",
+                 "resultcache.py", "site_settings.py", "sitefiles.py", "slug.py",
+                 "vocabulary.py")
 
 
 def plain(value, depth=0):

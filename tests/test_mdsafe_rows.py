@@ -82,6 +82,17 @@ def small_site(tmp_path: Path) -> Path:
     return content
 
 
+def ingest_and_build(tmp_path: Path, raw: Path):
+    """``briefing ingest`` the raw folder into a small site, then build it (no search)."""
+    content = small_site(tmp_path)
+    done = subprocess.run([str(BRIEFING), "ingest", "--out", str(content / "briefings"),
+                           str(raw)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    build = build_site(content, tmp_path / "out", extra=["-e", "SEARCH_INDEX=false"])
+    assert build.returncode == 0, build.log
+    return build
+
+
 ROW1 = """A photo of the site {: #main .lead }
 
 ![x](/nope.png){: onerror="alert(1)" }
@@ -149,12 +160,7 @@ def test_row1_attribute_list_text_in_a_saved_page_survives_ingest_harmlessly(tmp
         "<p>A third paragraph about Khalifa Haftar and the port of Benghazi, long enough to "
         "count as an article body for the cleaner.</p></article></body></html>",
         encoding="utf-8")
-    content = small_site(tmp_path)
-    done = subprocess.run([str(BRIEFING), "ingest", "--out", str(content / "briefings"),
-                           str(raw)], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    build = build_site(content, tmp_path / "out", extra=["-e", "SEARCH_INDEX=false"])
-    assert build.returncode == 0, build.log
+    build = ingest_and_build(tmp_path, raw)
     page = body_of(build.page("briefings/russia-moves-air-defense-to-libya/"))
     assert "were in the page as text" in page
     assert not [a for _, a in Tags(page).tags for name in a if name.startswith("on")]
@@ -398,12 +404,7 @@ def test_row21_markup_as_text_in_a_lede_is_shown_once_as_text(tmp_path):
         "defense systems from Syria to eastern Libya, officials said on Wednesday.\n\n"
         "A second paragraph with more words about the S-400 and Khalifa Haftar in Benghazi.\n",
         encoding="utf-8")
-    content = small_site(tmp_path)
-    done = subprocess.run([str(BRIEFING), "ingest", "--out", str(content / "briefings"),
-                           str(raw)], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    build = build_site(content, tmp_path / "out", extra=["-e", "SEARCH_INDEX=false"])
-    assert build.returncode == 0, build.log
+    build = ingest_and_build(tmp_path, raw)
     page = build.page("briefings/markup-in-the-lede-of-a-story/")
     summary = re.search(r'<p class="briefing__summary">(.*?)</p>', page).group(1)
     # shown as the text "<b>x</b> and AT&amp;T": escaped once
