@@ -85,9 +85,11 @@ class _CacheState:
         return state
 
 
-class CachedArticle(_CacheState, Article):
-    """An Article whose address, once computed, is remembered (it never changes after
-    reading: it depends only on the settings and the briefing's own metadata)."""
+class _RememberedAddress:
+    """A briefing's or page's address, once computed, is remembered: it never changes
+    after reading (it depends only on the settings and the content's own metadata), and
+    Pelican recomputes it from the URL settings on every access (every page lists the
+    site's pages in its menu)."""
 
     @property
     def url(self) -> str:
@@ -104,8 +106,12 @@ class CachedArticle(_CacheState, Article):
         return value
 
 
-class CachedPage(_CacheState, Page):
-    """A Page that is cached without the shared context."""
+class CachedArticle(_RememberedAddress, _CacheState, Article):
+    """An Article cached without the shared context, its address remembered."""
+
+
+class CachedPage(_RememberedAddress, _CacheState, Page):
+    """A Page cached without the shared context, its address remembered."""
 
     def _expand_settings(self, key):
         # Pelican finds a page's URL settings by its class name (PAGE_URL, DRAFT_PAGE_URL):
