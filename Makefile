@@ -82,7 +82,7 @@ test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest $(PYTESTOPTS)
 
 clean: ## remove what the build made in OUTPUTDIR (nothing else), and the build cache
-	@if [ -d "$(OUTPUTDIR)" ]; then $(PY) -m briefing.outputdir clean "$(OUTPUTDIR)"; fi
+	@if [ -d "$(OUTPUTDIR)" ]; then $(PY) -m briefing.site.outputdir clean "$(OUTPUTDIR)"; fi
 	rm -rf "$(BASEDIR)/cache"
 
 .PHONY: help install html regenerate serve devserver publish check ingest eval-clean eval-tags eval-related bench test clean

@@ -40,13 +40,13 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 # Markdown for bodies: the extensions a briefing needs, named one by one (not
 # markdown.extensions.extra: its attr_list lets `{: onerror=...}` write any attribute, and
 # its abbr, def_list and fenced_code are not needed: abbr takes quadratic time, deep
-# definition lists exhaust the stack, fenced code bypasses the tree briefing.mdsafe checks).
-# briefing.mdsafe (last; the reader adds it if missing): raw HTML is shown as text, links
+# definition lists exhaust the stack, fenced code bypasses the tree briefing.site.mdsafe checks).
+# briefing.site.mdsafe (last; the reader adds it if missing): raw HTML is shown as text, links
 # only http(s)/mailto/on-site, images only from this site, attributes only from an
 # allowlist, runaway input refused. See "What the project promises" in the README.
 MARKDOWN = {
     "extensions": ["markdown.extensions.tables", "markdown.extensions.footnotes",
-                   "markdown.extensions.sane_lists", "briefing.mdsafe"],
+                   "markdown.extensions.sane_lists", "briefing.site.mdsafe"],
     "extension_configs": {},
     "output_format": "html5",
 }

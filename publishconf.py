@@ -15,5 +15,5 @@ SITEURL = os.environ.get("BRIEFING_SITEURL", "https://briefing.example.org").rst
 RELATIVE_URLS = False
 
 # Not True: Pelican would delete the whole folder, files no build made included. The
-# output ledger (briefing/outputdir.py) removes what earlier builds made and this one does not.
+# output ledger (briefing/site/outputdir.py) removes what earlier builds made and this one does not.
 DELETE_OUTPUT_DIRECTORY = False

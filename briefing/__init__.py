@@ -1,7 +1,8 @@
-"""Briefing: turn raw news pages into curated Markdown briefings.
+"""Briefing: turn raw news pages into curated Markdown briefings, and build the site.
 
-The ingest side (clean, tag, write) lives here and never imports Pelican; the
-Pelican plugins under ``plugins/`` are thin adapters over this package.
+``core/`` is what both sides share (front matter, vocabulary, facets, files); ``ingest/``
+turns raw pages into briefings and never imports Pelican; ``site/`` computes what the site
+shows over plain data. The Pelican plugins under ``plugins/`` are thin adapters over it.
 """
 
 __version__ = "0.1.0"

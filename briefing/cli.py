@@ -10,7 +10,8 @@ import re
 import sys
 from pathlib import Path
 
-from briefing import __version__, frontmatter
+from briefing import __version__
+from briefing.core import frontmatter
 
 logger = logging.getLogger("briefing")
 
@@ -42,7 +43,7 @@ def iter_markdown(paths: list[str]) -> list[Path]:
 
 
 def _vocabulary(args: argparse.Namespace):
-    from briefing import vocabulary
+    from briefing.core import vocabulary
 
     path = Path(args.vocabulary) if getattr(args, "vocabulary", None) \
         else vocabulary.default_path()
@@ -51,7 +52,7 @@ def _vocabulary(args: argparse.Namespace):
 
 def _tagger(args: argparse.Namespace):
     """The tagger over the vocabulary (loaded once), as a (title, body) -> tags function."""
-    from briefing.tagger import Tagger
+    from briefing.ingest.tagger import Tagger
 
     vocab = _vocabulary(args)
     tagger = Tagger(vocab, add_parents=vocab.tagger_settings.get("add_parents") or None)
@@ -97,7 +98,7 @@ def check_tags(path: Path, doc: frontmatter.Document, vocab) -> list[str]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from briefing import vocabulary
+    from briefing.core import vocabulary
 
     try:
         files = iter_markdown(args.paths)
@@ -183,7 +184,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 # --- retag ----------------------------------------------------------------------------------
 def cmd_retag(args: argparse.Namespace) -> int:
-    from briefing import retag
+    from briefing.ingest import retag
 
     try:
         files = iter_markdown(args.paths)
@@ -273,7 +274,8 @@ class Progress:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from briefing import ingest, vocabulary
+    from briefing.ingest import pipeline as ingest
+    from briefing.core import vocabulary
 
     if args.source_url and not args.source_url.startswith(("http://", "https://")):
         print(f"error: --source-url must be an http(s) address, got {args.source_url!r}",

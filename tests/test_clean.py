@@ -1,4 +1,4 @@
-"""Tests of the cleaner (briefing.clean) on real page dumps and saved pages.
+"""Tests of the cleaner (briefing.ingest.clean) on real page dumps and saved pages.
 
 Data: ``tests/data/raw/`` holds an editor's dump; ``tests/data/clean/`` holds
 seven pages of the development set (publishers' texts, used for evaluation
@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing.article import Extracted, NoArticleError
-from briefing.clean import clean_dump, clean_html
-from briefing.clean import boilerplate as bp
-from briefing.clean import markdown as md
-from briefing.clean import meta
+from briefing.ingest.article import Extracted, NoArticleError
+from briefing.ingest.clean import clean_dump, clean_html
+from briefing.ingest.clean import boilerplate as bp
+from briefing.ingest.clean import markdown as md
+from briefing.ingest.clean import meta
 
 DATA = Path(__file__).parent / "data"
 CLEAN = DATA / "clean"
@@ -349,7 +349,7 @@ def test_html_whole_article_when_trafilatura_keeps_part():
 def test_render_html_as_a_dump():
     from lxml import html as lxml_html
 
-    from briefing.clean.render import html_to_text
+    from briefing.ingest.clean.render import html_to_text
 
     page = ("<html><head><title>T</title><style>p {}</style></head><body><nav><ul><li>Home</li>"
             "<li>News</li></ul></nav><article><h1>A headline</h1><p>First <b>bold</b> paragraph.</p>"
@@ -520,8 +520,8 @@ def test_boilerplate_helpers():
     ("Council expands bus network to northern suburbs", False), ("Home", False),
 ])
 def test_meta_lines(text, want):
-    from briefing.clean import title as titles
-    from briefing.clean.lines import split_lines
+    from briefing.ingest.clean import title as titles
+    from briefing.ingest.clean.lines import split_lines
 
     ln = split_lines(text)[0]
     assert titles.is_meta_line(ln) is want

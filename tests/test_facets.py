@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from briefing import related as scoring
-from briefing import site_settings
-from briefing.vocabulary import load, default_path
+from briefing.site import related as scoring
+from briefing.site import settings as site_settings
+from briefing.core.vocabulary import load, default_path
 from conftest import DATA, ROOT, build_site
 
 SITE = DATA / "facets-site"
@@ -239,7 +239,8 @@ def test_common_words_do_not_count_in_large_archives():
 
 
 def test_result_cache_reuses_only_for_the_same_inputs(tmp_path):
-    from briefing import fileio, resultcache
+    from briefing.core import fileio
+    from briefing.site import resultcache
 
     vocab = tmp_path / "vocab.yaml"
     vocab.write_text("region: []\n")

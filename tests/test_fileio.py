@@ -1,4 +1,4 @@
-"""The one atomic writer (briefing.fileio): modes, unchanged files, exclusive creation,
+"""The one atomic writer (briefing.core.fileio): modes, unchanged files, exclusive creation,
 links out of the folder, large pickles, leftovers of killed runs."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from briefing import fileio
+from briefing.core import fileio
 
 
 def test_a_new_file_gets_the_umasks_mode(tmp_path):

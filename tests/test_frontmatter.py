@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from briefing import frontmatter as fm
+from briefing.core import frontmatter as fm
 
 GOOD = """---
 title: Russia Relocates S-400s and S-300s from Syria to Libya’s Eastern Region

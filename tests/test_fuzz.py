@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing import frontmatter
-from briefing.article import Extracted, NoArticleError
-from briefing.clean import clean_dump, clean_html
-from briefing.ingest import IngestError, decode
-from briefing.tagger import Tagger
-from briefing.vocabulary import default_path, load
+from briefing.core import frontmatter
+from briefing.ingest.article import Extracted, NoArticleError
+from briefing.ingest.clean import clean_dump, clean_html
+from briefing.ingest.pipeline import IngestError, decode
+from briefing.ingest.tagger import Tagger
+from briefing.core.vocabulary import default_path, load
 
 FUZZ = settings(max_examples=150, deadline=3000,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -65,7 +65,7 @@ def test_what_dump_writes_parse_reads_back(meta, body):
 
 
 MD = markdown.Markdown(extensions=["markdown.extensions.extra", "markdown.extensions.sane_lists",
-                                   "briefing.mdsafe"], output_format="html5")
+                                   "briefing.site.mdsafe"], output_format="html5")
 
 
 @FUZZ
@@ -161,7 +161,7 @@ def test_pathological_inputs_finish_quickly(tagger, text):
 
 def test_brackets_nested_past_the_limit_are_shown_as_text():
     # a paragraph the guard takes is kept out of the inline parser: its *stars* stay stars
-    from briefing.mdsafe import MAX_BRACKET_DEPTH
+    from briefing.site.mdsafe import MAX_BRACKET_DEPTH
 
     deep = "[" * (MAX_BRACKET_DEPTH + 1) + "*x*" + "]" * (MAX_BRACKET_DEPTH + 1)
     fine = "[" * MAX_BRACKET_DEPTH + "*x*" + "]" * MAX_BRACKET_DEPTH

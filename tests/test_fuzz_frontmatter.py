@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing import frontmatter, vocabulary
+from briefing.core import frontmatter, vocabulary
 
 FUZZ = settings(max_examples=200, deadline=2000,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

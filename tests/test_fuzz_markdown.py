@@ -191,7 +191,7 @@ bodies = st.lists(st.tuples(pieces(), st.sampled_from([" ", "\n", "\n\n"])),
 
 PROJECT = site_reader()
 # with every extension Python-Markdown has that writes attributes or HTML of its own: the
-# reader adds briefing.mdsafe, whose allowlist must still hold
+# reader adds briefing.site.mdsafe, whose allowlist must still hold
 EVERYTHING = site_reader(MARKDOWN={
     "extensions": ["markdown.extensions.extra", "markdown.extensions.toc",
                    "markdown.extensions.admonition", "markdown.extensions.wikilinks",

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing import frontmatter, ingest
+from briefing.core import frontmatter
+from briefing.ingest import pipeline as ingest
 from conftest import DATA, ROOT, build_site
 
 BRIEFING = Path(sys.executable).parent / "briefing"
@@ -202,7 +203,7 @@ def test_summary_is_cut_at_a_sentence_near_300_characters():
 
 def test_an_interrupted_update_leaves_the_old_briefing_and_no_temporary(tmp_path, raw,
                                                                         monkeypatch):
-    from briefing import fileio
+    from briefing.core import fileio
 
     out = tmp_path / "briefings"
     options = ingest.IngestOptions(out=out)

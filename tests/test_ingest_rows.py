@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing import cli, fileio, frontmatter, ingest
+from briefing import cli
+from briefing.core import fileio, frontmatter
+from briefing.ingest import pipeline as ingest
 from conftest import DATA, ROOT
 
 BRIEFING = Path(sys.executable).parent / "briefing"
@@ -348,7 +350,7 @@ def test_row20_inbox_links_leading_out_or_nowhere_are_refused_and_counted(tmp_pa
 
 # --- row 22: cut pages, temporaries of killed runs ------------------------------------------
 def test_row22_a_page_longer_than_the_cleaner_reads_is_written_with_a_warning(tmp_path):
-    from briefing.clean.lines import MAX_CHARS
+    from briefing.ingest.clean.lines import MAX_CHARS
 
     filler = ("Another paragraph of an appendix follows here, with its words. " * 20 + "\n\n")
     text = SAMPLE.read_text() + "\n\n" + filler * (MAX_CHARS // len(filler) + 10)
@@ -381,7 +383,7 @@ def test_row22_temporaries_a_killed_ingest_left_are_removed(tmp_path):
 
 
 def test_row22_a_saved_page_longer_than_the_cleaner_reads_is_warned_of_too():
-    from briefing.clean.html import MAX_HTML
+    from briefing.ingest.clean.html import MAX_HTML
 
     warnings: list[str] = []
     page = Path("raw/huge.html")

@@ -9,7 +9,7 @@ import sys
 import feedparser
 import pytest
 
-from briefing import linkcheck, outputdir
+from briefing.site import linkcheck, outputdir
 from conftest import CONTENT, ROOT, build_site
 
 HOSTILE_TITLE = "<script>alert('title')</script> Russia & \"S-400\" <b>deal</b>"
@@ -211,7 +211,7 @@ def test_make_clean_removes_only_what_the_build_made(tmp_path):
     stranger = tmp_path / "stranger"
     stranger.mkdir()
     (stranger / "data.txt").write_text("x")
-    proc = subprocess.run([sys.executable, "-m", "briefing.outputdir", "clean", str(stranger)],
+    proc = subprocess.run([sys.executable, "-m", "briefing.site.outputdir", "clean", str(stranger)],
                           capture_output=True, text=True)
     assert proc.returncode == 1 and "was not made by a Briefing build" in proc.stderr
     assert (stranger / "data.txt").exists()

@@ -19,7 +19,8 @@ import markdown
 import pytest
 from pelican.settings import read_settings
 
-from briefing import frontmatter, mdsafe
+from briefing.core import frontmatter
+from briefing.site import mdsafe
 from conftest import CONTENT, ROOT, build_site
 
 BRIEFING = Path(sys.executable).parent / "briefing"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing import cli, retag
+from briefing import cli
+from briefing.ingest import retag
 from conftest import CONTENT, ROOT
 
 BRIEFING = Path(sys.executable).parent / "briefing"

@@ -1,6 +1,6 @@
 """Reproducible builds including the search index (issue 14): two builds of the same content
 are byte-identical, Pagefind's filter files, meta file and entry too.  Pagefind 1.5.2 writes
-those in a run-dependent order; briefing.pagefind_bundle puts them in one order."""
+those in a run-dependent order; briefing.site.pagefind_bundle puts them in one order."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import CONTENT, ROOT, build_site
 
-from briefing import pagefind_bundle
+from briefing.site import pagefind_bundle
 
 # Pagefind's own gzip header: no name, no time stamp, best compression, system "unknown"
 PAGEFIND_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing import frontmatter
+from briefing.core import frontmatter
 from conftest import CONTENT, DATA, ROOT
 
 BRIEFING = Path(sys.executable).parent / "briefing"
@@ -73,14 +73,14 @@ def test_retag_shows_a_diff_and_writes_only_with_write_never_removing(briefings)
 
 
 def test_retag_keeps_an_ingested_briefing_unedited(tmp_path):
-    from briefing.ingest import edited_by_hand
+    from briefing.ingest.pipeline import edited_by_hand
 
     out = tmp_path / "briefings"
     raw = DATA / "raw" / "viewus-russia-air-defense-libya.txt"
     assert run("ingest", "--out", out, raw).returncode == 0
     path = next(out.glob("*.md"))
     text = path.read_text().replace("- S-300\n", "", 1)  # simulate an older vocabulary
-    from briefing.ingest import refresh_checksum
+    from briefing.ingest.pipeline import refresh_checksum
     path.write_text(refresh_checksum(text))
     assert run("retag", "--write", out).returncode == 0
     assert "S-300" in frontmatter.parse(path.read_text()).meta["systems"]

@@ -1,4 +1,4 @@
-"""Tests of the tagger (briefing.tagger) on real text and on short texts written for each rule.
+"""Tests of the tagger (briefing.ingest.tagger) on real text and on short texts written for each rule.
 
 Data: ``tests/data/tagger/viewus-russia-air-defense-libya.txt`` is the cleaned sample article
 (title line, blank line, body) from ``shared/samples/raw``; ``viewus-boilerplate.txt`` is that
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing import vocabulary
-from briefing.tagger import Evidence, TagResult, Tagger
+from briefing.core import vocabulary
+from briefing.ingest.tagger import Evidence, TagResult, Tagger
 
 DATA = Path(__file__).resolve().parent / "data" / "tagger"
 ROOT = Path(__file__).resolve().parent.parent

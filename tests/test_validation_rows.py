@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pelican.contents import Article, Page
 
-from briefing import frontmatter, vocabulary
+from briefing.core import frontmatter, vocabulary
 from conftest import DATA, ROOT, build_site
 
 BRIEFING = Path(sys.executable).parent / "briefing"

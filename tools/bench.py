@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing import site_settings  # noqa: E402
+from briefing.site import settings as site_settings  # noqa: E402
 
 BENCH = ROOT / ".bench"
 SHARED = ROOT.parent / "shared"
@@ -79,7 +79,7 @@ def vocabulary_file() -> Path:
     """Our vocabulary format, from the generator's --terms file (every term, with parents)."""
     import yaml
 
-    from briefing.slug import slugify
+    from briefing.core.slug import slugify
 
     path = BENCH / "vocabulary.yaml"
     terms_json = BENCH / "terms.json"
@@ -200,7 +200,8 @@ def related_alone(n: int, runs: int) -> dict:
     of its links' total score to the exact links' total."""
     import resource
 
-    from briefing import frontmatter, related, vocabulary
+    from briefing.core import frontmatter, vocabulary
+    from briefing.site import related
 
     src = corpus(n)
     vocab = vocabulary.load(vocabulary_file())
@@ -252,7 +253,8 @@ def related_in_subprocess(n: int, runs: int) -> dict:
 def ingest_and_tag(runs: int) -> tuple[float, float, int]:
     import tempfile
 
-    from briefing import ingest, tagger, vocabulary
+    from briefing.ingest import pipeline as ingest, tagger
+    from briefing.core import vocabulary
 
     dumps = sorted((SHARED / "eval" / "clean-dev").glob("*.txt"))
     vocab = vocabulary.load(vocabulary.default_path())

@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from briefing.article import NoArticleError  # noqa: E402
-from briefing.clean import clean_dump, clean_html  # noqa: E402
+from briefing.ingest.article import NoArticleError  # noqa: E402
+from briefing.ingest.clean import clean_dump, clean_html  # noqa: E402
 
 DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "clean-dev"
 STYLES = {"txt": ".txt", "inner": ".inner.txt", "html": ".html"}

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from briefing import vocabulary  # noqa: E402
-from briefing.tagger import FACETS, Tagger  # noqa: E402
+from briefing.core import vocabulary  # noqa: E402
+from briefing.ingest.tagger import FACETS, Tagger  # noqa: E402
 
 DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "tags-dev"
 #: the brief's targets: recall of "must" and precision (must or may), per facet

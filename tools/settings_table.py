@@ -1,4 +1,4 @@
-"""Print the README table of our plugins' settings (from briefing.site_settings).
+"""Print the README table of our plugins' settings (from briefing.site.settings).
 
     python tools/settings_table.py            # print it
     python tools/settings_table.py --write    # replace the table in README.md
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from briefing.site_settings import SETTINGS  # noqa: E402
+from briefing.site.settings import SETTINGS  # noqa: E402
 
 MARK = "<!-- settings table: tools/settings_table.py --write -->"
 

@@ -1,6 +1,6 @@
 """Discovery: the site-wide Atom feed, sitemap.xml and robots.txt.
 
-A thin generator over :mod:`briefing.sitefiles`; it runs after the facets generator, so the
+A thin generator over :mod:`briefing.site.sitefiles`; it runs after the facets generator, so the
 sitemap can list term pages and facet indexes too.  Pages' own sharing metadata
 (canonical URL, OpenGraph, Twitter card, JSON-LD) is in the theme's templates.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pelican import signals
 from pelican.generators import Generator
 
-from briefing import site_settings, sitefiles
+from briefing.site import settings as site_settings, sitefiles
 
 
 class DiscoveryGenerator(Generator):

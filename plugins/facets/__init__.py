@@ -1,6 +1,6 @@
 """Facet pages: a page and an Atom feed per term, an index per facet, and the data export.
 
-A thin Pelican adapter over :mod:`briefing.facets` and :mod:`briefing.vocabulary`:
+A thin Pelican adapter over :mod:`briefing.site.facetindex` and :mod:`briefing.core.vocabulary`:
 
 * ``/region/<slug>/``, ``/actors/<slug>/``, ``/systems/<slug>/``: the term's name and
   description, parent and children, its briefings newest first (paginated; with
@@ -29,8 +29,9 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
-from briefing import facets as facet_index
-from briefing import fileio, resultcache, site_settings, sitefiles, vocabulary
+from briefing.site import facetindex as facet_index
+from briefing.core import fileio, vocabulary
+from briefing.site import resultcache, settings as site_settings, sitefiles
 
 logger = logging.getLogger(__name__)
 

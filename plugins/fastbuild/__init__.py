@@ -2,7 +2,7 @@
 
 * **Nothing changed, nothing done**: when no content file, setting, template, plugin or
   vocabulary changed since the last successful build into the same output folder, and its
-  files are all still there, the build stops at once (``briefing.buildstate``).
+  files are all still there, the build stops at once (``briefing.site.buildstate``).
 * **Content cache**: Pelican's own content cache, keyed by each file's SHA-1 (content, not
   mtime): a briefing is read and its Markdown rendered once. The cache is dropped when the
   code, the theme or the settings change.
@@ -41,7 +41,8 @@ from markupsafe import Markup, escape
 from pelican import signals
 from pelican.contents import Article
 
-from briefing import buildstate, fileio, outputdir
+from briefing.site import buildstate, outputdir
+from briefing.core import fileio
 
 from . import seam
 from .seam import cacheable, restore_context
@@ -165,7 +166,7 @@ def guard_run(pelican):
     """Make ``pelican.run`` a no-op when nothing changed since the last build; hold the
     build lock; keep Pelican from deleting the output folder (``DELETE_OUTPUT_DIRECTORY``
     would remove files no build made: the output ledger removes what builds made and no
-    longer make instead, see :mod:`briefing.outputdir`)."""
+    longer make instead, see :mod:`briefing.site.outputdir`)."""
     seam.check_version()
     if pelican.delete_outputdir:
         logger.warning("DELETE_OUTPUT_DIRECTORY: not deleting %s; files earlier builds made and "

@@ -30,7 +30,7 @@ from pelican.utils import get_original_items
 from pelican.utils import process_translations as _pelican_process_translations
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from briefing.errors import Report
+from briefing.core.errors import Report
 
 SUPPORTED = ("4.12.",)  # the Pelican versions this module was written for (a prefix)
 _MISSING = object()

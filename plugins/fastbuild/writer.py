@@ -26,8 +26,8 @@ from typing import NamedTuple
 from pelican import signals
 
 
-from briefing import fileio
-from briefing.buildstate import plain
+from briefing.core import fileio
+from briefing.site.buildstate import plain
 
 from .seam import WriterSeam
 
@@ -195,7 +195,7 @@ class FastWriter(WriterSeam):
         return made
 
     def _site_fingerprint(self, context) -> str:
-        from briefing.buildstate import code_and_theme_fingerprint
+        from briefing.site.buildstate import code_and_theme_fingerprint
 
         pages = [(p.url, str(p.title)) for p in context.get("pages", [])]
         active = [(getattr(f, "key", str(f)), [(t.name, n) for t, n in pairs])

@@ -1,10 +1,10 @@
 """Pelican reader for Markdown briefings that open with YAML front matter.
 
-A thin adapter over :mod:`briefing.frontmatter`: the YAML is read with the safe
+A thin adapter over :mod:`briefing.core.frontmatter`: the YAML is read with the safe
 (C) loader and validated there; this module renders the body with
 Python-Markdown and hands Pelican its metadata.  Files without a ``---`` first
 line are read by Pelican's own Markdown reader (``Key: value`` metadata).  Both render
-with :mod:`briefing.mdsafe` (added when a site's ``MARKDOWN`` settings leave it out), and
+with :mod:`briefing.site.mdsafe` (added when a site's ``MARKDOWN`` settings leave it out), and
 no other reader is enabled: Pelican's HTML and reStructuredText readers pass raw HTML
 through, so an ``.html`` or ``.rst`` file in the content is reported, not published.
 
@@ -12,7 +12,7 @@ A file that cannot be read is reported as ``file:line: what is wrong`` (kept in
 the reader's ``errors``) and the build goes on reading the others; once every
 file has been read, the ``integrity`` plugin fails the build with the list of
 every bad file (never a silent skip, never only the first error).  Whatever goes wrong
-while rendering a body (a runaway input :mod:`briefing.mdsafe` refuses, or any exception
+while rendering a body (a runaway input :mod:`briefing.site.mdsafe` refuses, or any exception
 from Python-Markdown) is such a message too, with the reason; what mdsafe changed to keep
 a body safe to render (flattened nesting, paragraphs shown as text) is a warning.
 """
@@ -27,17 +27,18 @@ from markupsafe import Markup, escape
 from pelican import signals
 from pelican.readers import MarkdownReader
 
-from briefing import frontmatter, mdsafe
-from briefing.slug import slugify
+from briefing.core import frontmatter
+from briefing.site import mdsafe
+from briefing.core.slug import slugify
 
 logger = logging.getLogger(__name__)
 
 META_EXTENSION = "markdown.extensions.meta"
-SAFE_EXTENSION = "briefing.mdsafe"
+SAFE_EXTENSION = "briefing.site.mdsafe"
 
 
 def _with_mdsafe(md_settings: dict) -> dict:
-    """A copy of Pelican's MARKDOWN settings whose extensions include briefing.mdsafe."""
+    """A copy of Pelican's MARKDOWN settings whose extensions include briefing.site.mdsafe."""
     out = dict(md_settings)
     extensions = list(out.get("extensions", []))
     if not any(isinstance(e, mdsafe.SafeExtension) or
@@ -48,7 +49,7 @@ def _with_mdsafe(md_settings: dict) -> dict:
 
 
 def _notes(md) -> list[tuple[int | None, str]]:
-    """What briefing.mdsafe changed in the body last converted (body line, what)."""
+    """What briefing.site.mdsafe changed in the body last converted (body line, what)."""
     for ext in getattr(md, "registeredExtensions", []):
         if isinstance(ext, mdsafe.SafeExtension):
             return list(ext.notes)
@@ -129,7 +130,7 @@ class FrontMatterReader(MarkdownReader):
 
     def render(self, body: str) -> tuple[str, list[tuple[int | None, str]]]:
         """Render a Markdown body to HTML with the site's Markdown settings; also what
-        briefing.mdsafe changed in it (body line, what)."""
+        briefing.site.mdsafe changed in it (body line, what)."""
         from markdown import Markdown
 
         if self._body_md is None:

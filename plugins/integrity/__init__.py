@@ -15,7 +15,7 @@
   ingest's ``*.bak`` backups) are not reported.
 * Every page is written atomically by the ``fastbuild`` plugin's writer (a temporary file,
   then a rename), and a page whose bytes did not change is not rewritten.
-* The output folder is claimed (``briefing.outputdir``) so ``make clean`` only removes what
+* The output folder is claimed (``briefing.site.outputdir``) so ``make clean`` only removes what
   builds made.
 """
 
@@ -33,8 +33,9 @@ from pelican import signals
 from pelican.generators import PelicanTemplateNotFound
 from pelican.paginator import Paginator
 
-from briefing import frontmatter, outputdir, site_settings, vocabulary
-from briefing.errors import Report
+from briefing.core import frontmatter, vocabulary
+from briefing.site import outputdir, settings as site_settings
+from briefing.core.errors import Report
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Related briefings: ``article.related`` is the top ``RELATED_COUNT`` related briefings.
 
-A thin adapter over :mod:`briefing.related` (the scoring is documented there and in the
+A thin adapter over :mod:`briefing.site.related` (the scoring is documented there and in the
 README): once every briefing is read, each gets ``related``, a list of
 :class:`RelatedLink` (``article``, ``score``, ``shared``: the shared terms that explain the
 link, "shared: S-300, Libya"), and ``prev_article`` / ``next_article`` (older and newer by
@@ -18,8 +18,9 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article
 
-from briefing import related as scoring
-from briefing import fileio, resultcache, site_settings, vocabulary
+from briefing.site import related as scoring
+from briefing.core import fileio, vocabulary
+from briefing.site import resultcache, settings as site_settings
 
 logger = logging.getLogger(__name__)
 

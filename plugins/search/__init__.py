@@ -16,7 +16,7 @@ re-indexes a few hundred briefings, not the archive, and memory stays bounded.  
 ``SEARCH_SHARD_SIZE`` briefings there is one index, as Pagefind would build it.
 
 **Reproducible**: Pagefind 1.5.2 writes its filter files (and the meta file and entry that
-name them) in an order that changes from run to run; :mod:`briefing.pagefind_bundle` rewrites
+name them) in an order that changes from run to run; :mod:`briefing.site.pagefind_bundle` rewrites
 each bundle Pagefind writes into the one order, so that two builds of the same pages are
 byte-identical.  A bundle it does not know (another Pagefind version) is left as written,
 with one warning per build.
@@ -40,8 +40,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from blinker import signal
 
-from briefing import pagefind_bundle, site_settings, sitefiles
-from briefing.errors import Report
+from briefing.site import pagefind_bundle, settings as site_settings, sitefiles
+from briefing.core.errors import Report
 
 logger = logging.getLogger(__name__)
 

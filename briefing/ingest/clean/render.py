@@ -3,7 +3,7 @@
 One block per line, blank lines around paragraphs, headings, lists and tables, list
 items as ``  • item``, table cells side by side.  Scripts, styles, forms' controls and
 other invisible parts are left out; everything else (menus, footers) stays, as in a
-person's copy of the page: :func:`briefing.clean.dump.clean_dump` then finds the article.
+person's copy of the page: :func:`briefing.ingest.clean.dump.clean_dump` then finds the article.
 
 The HTML cleaner uses this when trafilatura keeps only part of an article.
 """

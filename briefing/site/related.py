@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple
 
 import numpy as np
 
-from briefing.errors import Report
+from briefing.core.errors import Report
 
 if TYPE_CHECKING:  # imported where used: a no-op build never needs scipy
     from scipy import sparse
@@ -365,7 +365,7 @@ class ScoringProcess:
         self._proc: subprocess.Popen | None = None
 
     def start(self) -> "ScoringProcess":
-        cmd = [sys.executable, "-c", "from briefing.related import _serve; _serve()"]
+        cmd = [sys.executable, "-c", "from briefing.site.related import _serve; _serve()"]
         try:
             self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                           stderr=subprocess.PIPE)
@@ -405,7 +405,7 @@ def _serve() -> None:
         sys.stdin.buffer)
     ancestors = None
     if vocabulary_path:
-        from briefing import vocabulary
+        from briefing.core import vocabulary
 
         ancestors = vocabulary.load(vocabulary_path).ancestors
     utc = dt.timezone.utc

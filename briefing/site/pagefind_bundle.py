@@ -41,7 +41,7 @@ import zlib
 
 import cbor2
 
-from briefing import fileio
+from briefing.core import fileio
 
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"

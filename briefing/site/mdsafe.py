@@ -26,7 +26,7 @@
 * No control character reaches the page: what is left of a Python-Markdown placeholder
   (a link address can swallow part of one) is dropped.
 
-Use as ``markdown.Markdown(extensions=[..., "briefing.mdsafe"])``, last in the list.
+Use as ``markdown.Markdown(extensions=[..., "briefing.site.mdsafe"])``, last in the list.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ Before a build writes anything, :func:`prepare` removes the temporary files a ki
 left, and refuses a folder where a symbolic link leads out of it (a page would be written
 somewhere else).
 
-    python -m briefing.outputdir clean OUTPUTDIR
+    python -m briefing.site.outputdir clean OUTPUTDIR
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from briefing import fileio
-from briefing.errors import Report
+from briefing.core import fileio
+from briefing.core.errors import Report
 
 MARKER = ".briefing-output.json"
 VERSION = 2
@@ -181,7 +181,7 @@ def clean(output: str | os.PathLike) -> tuple[int, list[str]]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] != "clean":
-        print("usage: python -m briefing.outputdir clean OUTPUTDIR", file=sys.stderr)
+        print("usage: python -m briefing.site.outputdir clean OUTPUTDIR", file=sys.stderr)
         return 2
     try:
         removed, kept = clean(argv[1])

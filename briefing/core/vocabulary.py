@@ -28,9 +28,9 @@ from pathlib import Path
 
 import yaml
 
-from briefing import frontmatter
-from briefing.frontmatter import FACETS, FrontMatterError
-from briefing.slug import slugify
+from briefing.core import frontmatter
+from briefing.core.frontmatter import FACETS, FrontMatterError
+from briefing.core.slug import slugify
 
 TERM_KEYS = ("name", "slug", "aliases", "adjectives", "parent", "kind", "description",
              "match")
@@ -418,4 +418,4 @@ def default_path() -> Path:
     env = os.environ.get("BRIEFING_VOCABULARY")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "vocabulary.yaml"
+    return Path(__file__).resolve().parents[2] / "vocabulary.yaml"

@@ -1,6 +1,6 @@
 """Files of the built site that are not pages: Atom feeds, JSON exports, the sitemap, robots.txt.
 
-Written atomically (:mod:`briefing.fileio`) and deterministically (no build
+Written atomically (:mod:`briefing.core.fileio`) and deterministically (no build
 timestamps: a feed's `updated` is its newest briefing's date), so two builds of the same
 content are byte-identical.  Objects passed in are duck-typed briefings (title, url, date,
 summary, author, get_content); no Pelican import here.
@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from feedgenerator import Atom1Feed, get_tag_uri
 
-from briefing import fileio
+from briefing.core import fileio
 
 
 def write_text(output_path: str, rel: str, text: str) -> str:
@@ -34,7 +34,7 @@ def write_through(writer, context, output_path: str, rel: str, text: str) -> Non
 
 
 def _write_chunks(path: str, chunks: Iterable[bytes]) -> str:
-    """Write the chunks with the project's one atomic writer (:mod:`briefing.fileio`):
+    """Write the chunks with the project's one atomic writer (:mod:`briefing.core.fileio`):
     unchanged bytes leave the file untouched; nothing is held in memory but one chunk."""
     fileio.write_atomic(path, chunks)
     return path

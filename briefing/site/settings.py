@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from briefing.errors import Report
+from briefing.core.errors import Report
 
 FACET_NAMES = ("region", "actors", "systems")
 

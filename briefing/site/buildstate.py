@@ -1,8 +1,8 @@
 """What a build was made from, so that the next build knows what changed.
 
-* :func:`code_and_theme_fingerprint`: the theme, our plugins, this package and the
-  vocabulary (sizes and modification times): when any of them changes, every page may
-  change.
+* :func:`code_and_theme_fingerprint`: the theme, our plugins, the whole ``briefing``
+  package and the vocabulary (sizes and modification times of every file under them, none
+  listed by hand): when any of them changes, every page may change.
 * :class:`BuildState`: that, plus every content file and the settings. When nothing of it
   changed since the last successful build into the same output folder, and the files that
   build wrote are all still there, the build has nothing to do.
@@ -19,15 +19,12 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from briefing import fileio
+from briefing.core import fileio
 
 STATE_FILE = "build-state.json"
-PACKAGE = Path(__file__).resolve().parent
-# the modules of this package a site build runs (ingest, cleaning and tagging do not)
-BUILD_MODULES = ("buildstate.py", "errors.py", "facets.py", "fileio.py", "frontmatter.py",
-                 "mdsafe.py", "outputdir.py", "pagefind_bundle.py", "related.py",
-                 "resultcache.py", "site_settings.py", "sitefiles.py", "slug.py",
-                 "vocabulary.py")
+# the whole package, not a list of the modules a build runs: a module added or moved can
+# never be missed (an edit to the ingest side rebuilds the site once, which is harmless)
+PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def plain(value, depth=0):
@@ -85,7 +82,7 @@ def _tree_stats(roots: Iterable[str | os.PathLike],
 
 
 def code_and_theme_fingerprint(settings: Mapping[str, Any]) -> str:
-    roots = [settings.get("THEME", "")] + [PACKAGE / name for name in BUILD_MODULES]
+    roots = [settings.get("THEME", ""), PACKAGE]
     roots += list(settings.get("PLUGIN_PATHS", []) or [])
     vocab = settings.get("BRIEFING_VOCABULARY")
     if vocab:

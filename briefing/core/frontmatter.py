@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from briefing.errors import Report
+from briefing.core.errors import Report
 
 try:  # the C loader is ~10x faster; fall back to the pure-Python one
     _Loader = yaml.CSafeLoader

@@ -4,7 +4,7 @@ A pipeline of small stages, each a function over plain data::
 
     read_raw -> decode -> clean -> tag -> build (front matter + body) -> write
 
-Writes go through :mod:`briefing.fileio` (atomic, the umask's modes, a new briefing never
+Writes go through :mod:`briefing.core.fileio` (atomic, the umask's modes, a new briefing never
 replaces a file) and never overwrite an editor's work: a briefing carries a checksum of the
 text ingest wrote, so a briefing whose text no longer matches was edited and is only
 replaced with ``force`` (after a backup). A briefing remembers the raw file it came from
@@ -29,11 +29,11 @@ from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 
-from briefing import fileio, frontmatter
-from briefing.article import Extracted, NoArticleError
-from briefing.clean.markdown import unescape_inline
-from briefing.errors import Report
-from briefing.slug import slugify
+from briefing.core import fileio, frontmatter
+from briefing.ingest.article import Extracted, NoArticleError
+from briefing.ingest.clean.markdown import unescape_inline
+from briefing.core.errors import Report
+from briefing.core.slug import slugify
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def _not_blank(text: str, path: Path) -> str:
 
 
 def clean(text: str, kind: str, path: Path, source_url: str | None = None) -> Extracted:
-    from briefing.clean import clean_dump, clean_html
+    from briefing.ingest.clean import clean_dump, clean_html
 
     try:
         if kind == "html":
@@ -136,7 +136,7 @@ def check_size(text: str, kind: str, path: Path, size: int,
                warnings: list[str]) -> dict[str, int] | None:
     """The cleaner reads a page only up to its limit: warn when this one is longer (the
     briefing is still made, from the part read) and return what provenance records."""
-    from briefing.clean import limit
+    from briefing.ingest.clean import limit
 
     kept = limit(kind)
     if len(text) <= kept:

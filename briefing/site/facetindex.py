@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
-from briefing.slug import slugify
+from briefing.core.slug import slugify
 
 TermKey = tuple[str, str]  # (facet, name)
 

@@ -24,7 +24,7 @@ import re
 import tempfile
 from typing import Iterable
 
-from briefing.errors import Report
+from briefing.core.errors import Report
 
 TMP_PREFIX = ".briefing-tmp-"
 TMP_SUFFIX = ".tmp"

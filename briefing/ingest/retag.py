@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from briefing import fileio, frontmatter
-from briefing.errors import Report
-from briefing.ingest import edited_by_hand, refresh_checksum
+from briefing.core import fileio, frontmatter
+from briefing.core.errors import Report
+from briefing.ingest.pipeline import edited_by_hand, refresh_checksum
 
 _BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks frontmatter.split knows
 

@@ -2,7 +2,7 @@
 
 ``clean_dump`` reads a text-browser dump (w3m-style or a browser's select-all
 copy); ``clean_html`` reads a saved page through trafilatura.  Both raise
-:class:`~briefing.article.NoArticleError` when the page holds no article.
+:class:`~briefing.ingest.article.NoArticleError` when the page holds no article.
 Both read at most :func:`limit` characters of a page; the rest is cut.
 """
 

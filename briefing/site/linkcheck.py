@@ -1,6 +1,6 @@
 """Check a built site's internal links: every link, anchor, image, stylesheet and script.
 
-    python -m briefing.linkcheck OUTPUTDIR
+    python -m briefing.site.linkcheck OUTPUTDIR
 
 Each HTML page is parsed (stdlib ``html.parser``); every ``href``/``src``/``srcset`` that
 stays on the site is resolved against the page's own address and must exist (a folder
@@ -87,7 +87,7 @@ def check(site: str | Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m briefing.linkcheck OUTPUTDIR", file=sys.stderr)
+        print("usage: python -m briefing.site.linkcheck OUTPUTDIR", file=sys.stderr)
         return 2
     problems = check(argv[0])
     for problem in problems:

@@ -13,7 +13,7 @@ import os
 import pickle
 from typing import Any, Iterable
 
-from briefing import fileio
+from briefing.core import fileio
 
 
 class ResultCache:

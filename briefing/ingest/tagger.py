@@ -90,7 +90,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import accumulate, compress
 
-from briefing.vocabulary import Term, Vocabulary
+from briefing.core.vocabulary import Term, Vocabulary
 
 logger = logging.getLogger(__name__)
 
