@@ -299,3 +299,22 @@ def test_a_site_scored_in_a_separate_process_links_the_same(site, tmp_path):
     assert apart.returncode == 0, apart.log
     assert api(apart, "briefings.json") == api(site, "briefings.json")
     assert apart.page(ANCHOR) == site.page(ANCHOR)
+
+
+def test_the_facets_setting_reaches_the_scoring():
+    """One facet list: a site showing only regions scores related links on regions only
+    (actors shared by every briefing below no longer link them), and the options' defaults
+    are the settings table's."""
+    defaults = scoring.RelatedOptions.from_settings(site_settings.read({}))
+    assert defaults == scoring.RelatedOptions()
+    assert defaults.facets == ("region", "actors", "systems")
+    assert defaults.count == site_settings.BY_NAME["RELATED_COUNT"].default
+    items = [_item("a", 0, actors=["Russia"], region=["Libya"]),
+             _item("b", 1, actors=["Russia"]), _item("c", 2, region=["Libya"])]
+    every = scoring.related(items, options=defaults)
+    assert {link.key for link in every["a"]} == {"b", "c"}
+    regions = scoring.RelatedOptions.from_settings(site_settings.read({"FACETS": ["region"]}))
+    assert regions.facets == ("region",)
+    only = scoring.related(items, options=regions)
+    assert [link.key for link in only["a"]] == ["c"] and only["a"][0].shared == ("Libya",)
+    assert only["b"] == []

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from briefing.core.errors import Report
+from briefing.core.facets import FACETS  # noqa: F401  (also frontmatter.FACETS)
 
 try:  # the C loader is ~10x faster; fall back to the pure-Python one
     _Loader = yaml.CSafeLoader
@@ -37,7 +38,6 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
     _Dumper = yaml.SafeDumper
 
-FACETS = ("region", "actors", "systems")
 STATUSES = ("published", "draft", "hidden")
 # the order in which ingest writes keys; unknown keys follow, sorted
 KEY_ORDER = (

@@ -90,11 +90,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import accumulate, compress
 
+from briefing.core.facets import FACETS
 from briefing.core.vocabulary import Term, Vocabulary
 
 logger = logging.getLogger(__name__)
 
-FACETS = ("region", "actors", "systems")
 
 #: mention weight by where it is
 ZONE_WEIGHT = {"title": 3.0, "lede": 2.5, "body": 1.0, "heading": 1.0, "dateline": 1.0}

@@ -50,11 +50,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple
 import numpy as np
 
 from briefing.core.errors import Report
+from briefing.core.facets import FACETS
+from briefing.site import settings as site_settings
 
 if TYPE_CHECKING:  # imported where used: a no-op build never needs scipy
     from scipy import sparse
-
-FACETS = ("region", "actors", "systems")
 
 _WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
 STOPWORDS = frozenset("""
@@ -99,23 +99,48 @@ class Link(NamedTuple):
     shared: tuple[str, ...] = ()
 
 
+def _default(name: str):
+    return site_settings.BY_NAME[name].default
+
+
+# the options that are site settings, and the setting each one is (their defaults live in
+# the settings table only)
+SETTING_OF = {"facets": "FACETS", "count": "RELATED_COUNT", "weights": "RELATED_WEIGHTS",
+              "parent_credit": "RELATED_PARENT_CREDIT",
+              "parent_levels": "RELATED_PARENT_LEVELS",
+              "half_life_days": "RELATED_HALF_LIFE_DAYS", "time_floor": "RELATED_TIME_FLOOR",
+              "text_weight": "RELATED_TEXT_WEIGHT", "few_tags": "RELATED_FEW_TAGS",
+              "window": "RELATED_WINDOW"}
+
+
 @dataclass(frozen=True)
 class RelatedOptions:
-    count: int = 5
+    """How related briefings are scored; :meth:`from_settings` reads the site's settings."""
+
+    facets: tuple[str, ...] = tuple(_default("FACETS"))
+    count: int = _default("RELATED_COUNT")
     weights: Mapping[str, float] = field(
-        default_factory=lambda: {"region": 1.0, "actors": 1.0, "systems": 1.5})
-    parent_credit: float = 0.5
-    parent_levels: int = 2
-    half_life_days: float = 365.0
-    time_floor: float = 0.5
-    text_weight: float = 0.5
-    few_tags: int = 3
+        default_factory=lambda: dict(_default("RELATED_WEIGHTS")))
+    parent_credit: float = _default("RELATED_PARENT_CREDIT")
+    parent_levels: int = _default("RELATED_PARENT_LEVELS")
+    half_life_days: float = _default("RELATED_HALF_LIFE_DAYS")
+    time_floor: float = _default("RELATED_TIME_FLOOR")
+    text_weight: float = _default("RELATED_TEXT_WEIGHT")
+    few_tags: int = _default("RELATED_FEW_TAGS")
     few_tags_boost: float = 2.0
     text_max_df: float = 0.1  # words in more than this share of briefings (and 50) are
-    window: int = 1000        # left out of the text similarity
+    window: int = _default("RELATED_WINDOW")  # left out of the text similarity
     rare_df: int | None = None  # default: max(25, sqrt(N))
     min_score: float = 0.02
     threads: int | None = None  # default: one per core
+
+    @classmethod
+    def from_settings(cls, values: Mapping) -> "RelatedOptions":
+        """The options a site's settings (as :func:`briefing.site.settings.read` gives them)
+        ask for."""
+        kwargs = {option: values[name] for option, name in SETTING_OF.items()}
+        kwargs["facets"], kwargs["weights"] = tuple(kwargs["facets"]), dict(kwargs["weights"])
+        return cls(**kwargs)
 
 
 Ancestors = Callable[[str, str], Iterable[str]]
@@ -162,9 +187,9 @@ def _tag_matrix(items: list[Item], opts: RelatedOptions, ancestors: Ancestors):
     from scipy import sparse  # imported when needed: a no-op build never is
     n = len(items)
     terms_of = [item.terms for item in items]
-    occurrences = [(facet, name) for terms in terms_of for facet in FACETS
+    occurrences = [(facet, name) for terms in terms_of for facet in opts.facets
                    for name in terms.get(facet, ())]
-    tag_counts = np.fromiter([sum(len(terms.get(facet, ())) for facet in FACETS)
+    tag_counts = np.fromiter([sum(len(terms.get(facet, ())) for facet in opts.facets)
                               for terms in terms_of], dtype=np.int64, count=n)
     term_ids = {key: i for i, key in enumerate(dict.fromkeys(occurrences))}
 

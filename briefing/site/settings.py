@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from briefing.core.errors import Report
-
-FACET_NAMES = ("region", "actors", "systems")
+from briefing.core.facets import FACETS as FACET_NAMES, LABELS
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ SETTINGS: tuple[Setting, ...] = (
             _optional_str),
     Setting("FACETS", FACET_NAMES, "the facets that get term pages and indexes, in order",
             _facets),
-    Setting("FACET_LABELS", {"region": "Region", "actors": "Actors", "systems": "Systems"},
+    Setting("FACET_LABELS", dict(LABELS),
             "display name of each facet", _facet_labels),
     Setting("FACET_ROLLUP", True,
             "a term's page also lists the briefings of its descendants (Libya lists Tobruk's)",

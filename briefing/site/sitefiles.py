@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape as xml_escape
 from feedgenerator import Atom1Feed, get_tag_uri
 
 from briefing.core import fileio
+from briefing.core.facets import FACETS
 
 
 def write_text(output_path: str, rel: str, text: str) -> str:
@@ -81,7 +82,7 @@ def site_base(settings) -> str:
 
 
 def atom(settings, title: str, page_url: str, feed_rel: str, articles: Iterable,
-         facets: Iterable[str] = ("region", "actors", "systems"), full_text: bool = True) -> str:
+         facets: Iterable[str] = FACETS, full_text: bool = True) -> str:
     """An Atom feed of briefings. Links are absolute with a SITEURL (publication) and
     root-relative without one (development), so they resolve from the feed's address."""
     base = site_base(settings)

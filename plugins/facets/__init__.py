@@ -210,6 +210,8 @@ class FacetsGenerator(Generator):
         self.facets = [Facet(f, opts, [t for (tf, _), t in self.terms.items() if tf == f])
                        for f in facet_keys]
         self.context["facets"] = self.facets
+        # (key, label) of each facet shown, in order: what a briefing's page lists
+        self.context["facet_labels"] = [(f.key, f.label) for f in self.facets]
         self.context["facet_terms"] = self.terms
         self.context["active_terms"] = self._active_terms(articles)
 

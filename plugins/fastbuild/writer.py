@@ -27,6 +27,7 @@ from pelican import signals
 
 
 from briefing.core import fileio
+from briefing.core.facets import FACETS
 from briefing.site.buildstate import plain
 
 from .seam import WriterSeam
@@ -106,7 +107,7 @@ class Fingerprints:
                       for n in (getattr(content, "prev_article", None),
                                 getattr(content, "next_article", None))]
         facets = {f: [(str(t), getattr(t, "url", None)) for t in getattr(content, f, []) or []]
-                  for f in ("region", "actors", "systems")}
+                  for f in FACETS}
         digest = self._hash(self.display(content), content.save_as, own, related, neighbours,
                             facets, getattr(content, "template", None))
         return self._remember(content, digest)

@@ -67,20 +67,6 @@ def remember_text(content):
         content._related_hashes = scoring.text_hashes(_text(content))
 
 
-def options_from(opts) -> scoring.RelatedOptions:
-    return scoring.RelatedOptions(
-        count=opts["RELATED_COUNT"],
-        weights=dict(opts["RELATED_WEIGHTS"]),
-        parent_credit=opts["RELATED_PARENT_CREDIT"],
-        parent_levels=opts["RELATED_PARENT_LEVELS"],
-        half_life_days=opts["RELATED_HALF_LIFE_DAYS"],
-        time_floor=opts["RELATED_TIME_FLOOR"],
-        text_weight=opts["RELATED_TEXT_WEIGHT"],
-        few_tags=opts["RELATED_FEW_TAGS"],
-        window=opts["RELATED_WINDOW"],
-    )
-
-
 def add_related(generator):
     opts = site_settings.read(generator.settings)
     articles = list(generator.articles)
@@ -99,11 +85,11 @@ def add_related(generator):
     items = [
         scoring.Item(key=os.path.abspath(a.source_path), date=a.date,
                      terms={f: tuple(str(t) for t in getattr(a, f, []) or [])
-                            for f in scoring.FACETS},
+                            for f in opts["FACETS"]},
                      word_hashes=_hashes(a))
         for a in articles
     ]
-    options = options_from(opts)
+    options = scoring.RelatedOptions.from_settings(opts)
     # reused from the last build while none of its inputs changed (an edit past a
     # briefing's lede, say): the scoring is skipped
     cache = resultcache.ResultCache(generator.settings.get("CACHE_PATH"),
