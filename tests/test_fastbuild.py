@@ -253,3 +253,54 @@ def test_content_written_reaches_a_listener_for_every_page_written_or_skipped(
         heard = {os.path.relpath(path, out) for main, path in lines if main == "True"}
         pages = {str(p.relative_to(out)) for p in out.rglob("*.html")}
         assert pages <= heard, (run, sorted(pages - heard)[:5])
+
+
+MOTD = '''
+import os
+from pelican import signals
+
+
+def add(generator):
+    with open(os.environ["MOTD_FILE"], encoding="utf-8") as handle:
+        generator.context["motd"] = handle.read().strip()
+
+
+def register():
+    signals.article_generator_finalized.connect(add)
+'''
+
+
+def test_a_variable_a_plugin_adds_and_a_template_reads_is_a_dependency(
+        tmp_path, content_copy, monkeypatch):
+    """Nobody lists what a page depends on: a new context variable read by the theme's base
+    template changes every page once its value changes, with nothing else changed."""
+    import sys
+
+    from conftest import ROOT
+
+    plugin = tmp_path / "extra-plugins" / "motd"
+    plugin.mkdir(parents=True)
+    (plugin / "__init__.py").write_text(MOTD)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text().replace("<footer", "<p class=motd>{{ motd }}</p>\n  <footer"))
+    sys.path.insert(0, str(ROOT))
+    import pelicanconf
+    sys.path.remove(str(ROOT))
+    plugins = json.dumps(list(pelicanconf.PLUGINS) + ["motd"])
+    paths = json.dumps(list(pelicanconf.PLUGIN_PATHS) + [str(plugin.parent)])
+    extra = ["-e", "SEARCH_INDEX=false", f"PLUGINS={plugins}", f"PLUGIN_PATHS={paths}",
+             f"THEME={json.dumps(str(theme))}"]
+    motd = tmp_path / "motd.txt"
+    monkeypatch.setenv("MOTD_FILE", str(motd))
+    out = tmp_path / "out"
+    motd.write_text("first word")
+    assert build_site(content_copy, out, extra=extra).returncode == 0
+    assert "<p class=motd>first word</p>" in (out / BRIEFING).read_text()
+    motd.write_text("second word")
+    (content_copy / "notes.txt").write_text("")  # the build runs (not "nothing changed")
+    build = build_site(content_copy, out, extra=extra)
+    assert build.returncode == 0, build.log
+    for page in (BRIEFING, "index.html", "region/libya/index.html", "archives/index.html"):
+        assert "<p class=motd>second word</p>" in (out / page).read_text(), page

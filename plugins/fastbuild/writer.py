@@ -4,10 +4,13 @@
   interrupted build leaves the old page or the new one, never half of one; a page whose
   bytes did not change is not rewritten (its mtime stays).
 * **Incremental**: every ``write_file`` call gets a fingerprint of everything it renders
-  from (the template and its code, the site settings, the theme, and the briefings, terms
-  and lists passed to it: their text, metadata, related links, neighbours). When the
-  fingerprint equals the last build's and its files are still there, the page (and its
-  pagination) is neither rendered nor written.
+  from: the code, theme and settings; the briefings, terms and lists passed to it (their
+  text, metadata, related links, neighbours); and every variable of the build's context its
+  template reads. Those are not listed by hand: :meth:`FastWriter.template_reads` derives
+  them from the template's source and the templates it extends, includes and imports
+  (``jinja2.meta``), so a variable a plugin adds and a template starts to read is part of
+  the fingerprint at once. When the fingerprint equals the last build's and its files are
+  still there, the page (and its pagination) is neither rendered nor written.
 * **Parallel**: the pages that must be rendered are queued and, when there are enough of
   them, rendered by worker processes forked from the build (copy-on-write: nothing is
   pickled), one per core.
@@ -23,6 +26,7 @@ import pickle
 import weakref
 from typing import NamedTuple
 
+import jinja2.meta
 from pelican import signals
 
 
@@ -140,8 +144,12 @@ class Fingerprints:
             digest = self._hash([self.value(v, depth + 1) for v in value])
             return self._remember(value, digest)
         if isinstance(value, dict):
-            return [(str(k), self.value(v, depth + 1)) for k, v in sorted(value.items(),
-                                                                          key=lambda kv: str(kv[0]))]
+            cached = self._memo.get(id(value))
+            if cached:
+                return cached
+            digest = self._hash([(str(k), self.value(v, depth + 1))
+                                 for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))])
+            return self._remember(value, digest)
         if isinstance(value, (str, int, float, bool)) or value is None:
             return value
         if hasattr(value, "isoformat"):
@@ -167,6 +175,7 @@ class FastWriter(WriterSeam):
         self._prints: Fingerprints | None = None
         self._checked: set[str] = set()
         self._context: dict | None = None
+        self._reads: dict[tuple[int, str], tuple[str, ...]] = {}
         _writers.add(self)
 
     # manifest --------------------------------------------------------------------------
@@ -198,12 +207,46 @@ class FastWriter(WriterSeam):
     def _site_fingerprint(self, context) -> str:
         from briefing.site.buildstate import code_and_theme_fingerprint
 
-        pages = [(p.url, str(p.title)) for p in context.get("pages", [])]
-        active = [(getattr(f, "key", str(f)), [(t.name, n) for t, n in pairs])
-                  for f, pairs in context.get("active_terms", [])]
         return Fingerprints._hash(code_and_theme_fingerprint(self.settings),
-                                  plain(self.settings), pages, active,
-                                  context.get("SITE_FEED_URL"))
+                                  plain(self.settings))
+
+    def template_reads(self, template) -> tuple[str, ...]:
+        """The context variables a template may read: the names its source and every
+        template it extends, includes or imports use without setting them. Computed once
+        per template and build."""
+        env = getattr(template, "environment", None)
+        key = (id(env), getattr(template, "name", None) or "")
+        if key in self._reads:
+            return self._reads[key]
+        names: set[str] = set()
+        pending, seen = [template.name] if env is not None and template.name else [], set()
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                source = env.loader.get_source(env, current)[0]
+            except jinja2.TemplateNotFound:
+                continue
+            tree = env.parse(source)
+            names.update(jinja2.meta.find_undeclared_variables(tree))
+            pending.extend(ref for ref in jinja2.meta.find_referenced_templates(tree) if ref)
+        if env is None or not template.name:  # not from a loader: read everything
+            names = {"*"}
+        reads = tuple(sorted(names))
+        self._reads[key] = reads
+        logger.debug("fastbuild: %s reads %s", template.name, ", ".join(reads) or "nothing")
+        return reads
+
+    def _context_read(self, template, context, kwargs) -> list:
+        """The values of the context variables the template reads (those passed to this
+        page are fingerprinted with it, the settings are fingerprinted whole)."""
+        reads = self.template_reads(template)
+        if reads == ("*",):
+            reads = tuple(sorted(context))
+        return [(n, self._prints.value(context[n], 1)) for n in reads
+                if n in context and n not in kwargs and n not in self.settings]
 
     # writing ---------------------------------------------------------------------------
     def open_page(self, filename, encoding):
@@ -224,7 +267,8 @@ class FastWriter(WriterSeam):
             self._prints.base, name, getattr(template, "name", str(template)), template_name,
             relative_urls, url, override_output,
             [(k, self._prints.value(v)) for k, v in sorted(kwargs.items())],
-            self._prints.value(paginated) if paginated else None)
+            self._prints.value(paginated) if paginated else None,
+            self._context_read(template, context, kwargs))
         old = self._old.get(name)
         if old and old.get("fp") == fp and all(
                 os.path.exists(os.path.join(self.output_path, f)) for f in old["files"]):
