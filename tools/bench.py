@@ -286,7 +286,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,5000", help="corpus sizes (default 1000,5000)")
     ap.add_argument("--related-sizes", default="20000",
-                    help="sizes for the related-links timing alone (default 20000)")
+                    help="sizes for the related-links timing alone (default 20000; 0: none)")
     ap.add_argument("--large", type=int, default=20000, metavar="N",
                     help="one fresh build of N briefings and their pages (default 20000; 0: "
                          "none)")
@@ -345,7 +345,8 @@ def main() -> int:
         wall, peak = large_build(args.large)
         print(f"fresh build of {args.large:,} briefings and {pages_for(args.large)} pages, "
               f"search index included: {wall:.1f} s, peak {peak:.0f} MB")
-    for n in [int(s) for s in args.related_sizes.split(",") if s] or sizes:
+    related_sizes = [int(s) for s in args.related_sizes.split(",") if s] or sizes
+    for n in [n for n in related_sizes if n > 0]:  # 0: no related-links measure
         rel = related_in_subprocess(n, args.runs)
         print(f"related links alone, {n:,} briefings: {rel['seconds']:.2f} s "
               f"({rel['seconds'] / n * 1000 * 1000:.0f} ms per 1,000), "
