@@ -47,6 +47,18 @@ def build_site(content: Path, output: Path, conf: str = "pelicanconf.py",
     return Build(proc.returncode, output, proc.stdout + proc.stderr)
 
 
+def plugin_module(name: str):
+    """A fresh copy of one of our plugins' modules, loaded from plugins/ as Pelican loads it
+    (from PLUGIN_PATHS), for tests of its helpers."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        f"briefing_{name}_plugin", ROOT / "plugins" / name / "__init__.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Build:
     """The demo content built once per test session."""

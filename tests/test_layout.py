@@ -80,8 +80,8 @@ def test_no_loose_modules_and_every_module_says_what_it_holds():
 
 
 def test_plugins_reach_the_package_only_through_its_sides():
-    """Plugins are adapters: they import the package's sides, never one plugin another
-    except through the seam module fastbuild exports."""
+    """Plugins are adapters over the package's sides: none imports a module of the
+    package outside core/, ingest/ and site/ (only ``briefing.__version__`` is loose)."""
     for path in modules(PLUGINS):
         for line, module in imported(path):
             if matches(module, "briefing"):

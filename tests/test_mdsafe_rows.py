@@ -5,7 +5,6 @@ lede with markup in it is shown once as text (row 21). Real builds of real files
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 import resource
 import shutil
@@ -21,17 +20,13 @@ from pelican.settings import read_settings
 
 from briefing.core import frontmatter
 from briefing.site import mdsafe
-from conftest import CONTENT, ROOT, build_site
+from conftest import CONTENT, ROOT, build_site, plugin_module
 
 BRIEFING = Path(sys.executable).parent / "briefing"
 
 
 def _load_reader_module():
-    spec = importlib.util.spec_from_file_location(
-        "briefing_frontmatter_plugin", ROOT / "plugins" / "frontmatter" / "__init__.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return plugin_module("frontmatter")
 
 
 READER = _load_reader_module()
@@ -83,8 +78,12 @@ def small_site(tmp_path: Path) -> Path:
     return content
 
 
-def ingest_and_build(tmp_path: Path, raw: Path):
-    """``briefing ingest`` the raw folder into a small site, then build it (no search)."""
+def ingest_and_build(tmp_path: Path, name: str, page: str):
+    """``briefing ingest`` one raw page (file ``name``, text ``page``) into a small site,
+    then build it (no search)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / name).write_text(page, encoding="utf-8")
     content = small_site(tmp_path)
     done = subprocess.run([str(BRIEFING), "ingest", "--out", str(content / "briefings"),
                            str(raw)], cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -149,9 +148,7 @@ def test_row1_attribute_lists_give_no_event_handlers(payload_build):
 
 
 def test_row1_attribute_list_text_in_a_saved_page_survives_ingest_harmlessly(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "page.html").write_text(
+    build = ingest_and_build(tmp_path, "page.html", (
         "<html><head><title>Russia moves air defense to Libya</title></head><body><article>"
         "<h1>Russia moves air defense to Libya</h1><p>By Jane Doe, December 18, 2024</p>"
         "<p>Reports have emerged that Russia is moving S-400 systems from Syria to eastern "
@@ -159,9 +156,7 @@ def test_row1_attribute_list_text_in_a_saved_page_survives_ingest_harmlessly(tmp
         '<p>![x](/nope.png){: onerror="alert(1)" } and [a](https://x.example/){: '
         'onmouseover="alert(3)" } were in the page as text.</p>'
         "<p>A third paragraph about Khalifa Haftar and the port of Benghazi, long enough to "
-        "count as an article body for the cleaner.</p></article></body></html>",
-        encoding="utf-8")
-    build = ingest_and_build(tmp_path, raw)
+        "count as an article body for the cleaner.</p></article></body></html>"))
     page = body_of(build.page("briefings/russia-moves-air-defense-to-libya/"))
     assert "were in the page as text" in page
     assert not [a for _, a in Tags(page).tags for name in a if name.startswith("on")]
@@ -396,16 +391,12 @@ def test_row15_markdown_placeholders_a_link_swallowed_never_reach_a_page_or_feed
 
 
 def test_row21_markup_as_text_in_a_lede_is_shown_once_as_text(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "page.txt").write_text(
+    build = ingest_and_build(tmp_path, "page.txt", (
         "Markup in the lede of a story\n\nBy Jane Doe\nDecember 18, 2024\n\n"
         "The page used the text <b>x</b> and AT&amp;T in its first paragraph, which reports "
         "that Russia moved troops to Libya.\n\nReports have emerged that Russia is moving air "
         "defense systems from Syria to eastern Libya, officials said on Wednesday.\n\n"
-        "A second paragraph with more words about the S-400 and Khalifa Haftar in Benghazi.\n",
-        encoding="utf-8")
-    build = ingest_and_build(tmp_path, raw)
+        "A second paragraph with more words about the S-400 and Khalifa Haftar in Benghazi.\n"))
     page = build.page("briefings/markup-in-the-lede-of-a-story/")
     summary = re.search(r'<p class="briefing__summary">(.*?)</p>', page).group(1)
     # shown as the text "<b>x</b> and AT&amp;T": escaped once

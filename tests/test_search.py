@@ -1,11 +1,10 @@
 """The search index in shards: every briefing indexed once, an edit re-indexes one shard."""
 
-import importlib.util
 import json
 import shutil
 
 import pytest
-from conftest import CONTENT, ROOT, build_site
+from conftest import CONTENT, ROOT, build_site, plugin_module
 
 BRIEFING = "iran-receives-s-300-from-russia"
 
@@ -64,12 +63,7 @@ def test_shards_cover_every_briefing_and_an_edit_reindexes_one(tmp_path):
 
 
 def _search_plugin():
-    """The plugin module as Pelican loads it (from PLUGIN_PATHS), for its helpers."""
-    spec = importlib.util.spec_from_file_location(
-        "briefing_search_plugin", ROOT / "plugins" / "search" / "__init__.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return plugin_module("search")
 
 
 def _page(path, title, body=True):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import filecmp
 import gzip
-import importlib.util
 import json
 import logging
 import re
@@ -15,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, ROOT, build_site
+from conftest import CONTENT, ROOT, build_site, plugin_module
 
 from briefing.site import pagefind_bundle
 
@@ -201,11 +200,7 @@ def test_an_unknown_bundle_is_left_as_pagefind_wrote_it(raw_bundle, damage, says
 
 
 def _search_plugin():
-    spec = importlib.util.spec_from_file_location(
-        "briefing_search_plugin_repro", ROOT / "plugins" / "search" / "__init__.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return plugin_module("search")
 
 
 def test_an_unknown_pagefind_is_one_warning_per_build_and_the_index_still_works(

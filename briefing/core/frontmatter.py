@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from briefing.core.errors import Report
-from briefing.core.facets import FACETS  # noqa: F401  (also frontmatter.FACETS)
+from briefing.core.facets import FACETS
 
 try:  # the C loader is ~10x faster; fall back to the pure-Python one
     _Loader = yaml.CSafeLoader

@@ -218,8 +218,11 @@ class FastWriter(WriterSeam):
         key = (id(env), getattr(template, "name", None) or "")
         if key in self._reads:
             return self._reads[key]
+        if env is None or not template.name:  # not from a loader: it may read anything
+            self._reads[key] = ("*",)
+            return self._reads[key]
         names: set[str] = set()
-        pending, seen = [template.name] if env is not None and template.name else [], set()
+        pending, seen = [template.name], set()
         while pending:
             current = pending.pop()
             if current in seen:
@@ -232,8 +235,6 @@ class FastWriter(WriterSeam):
             tree = env.parse(source)
             names.update(jinja2.meta.find_undeclared_variables(tree))
             pending.extend(ref for ref in jinja2.meta.find_referenced_templates(tree) if ref)
-        if env is None or not template.name:  # not from a loader: read everything
-            names = {"*"}
         reads = tuple(sorted(names))
         self._reads[key] = reads
         logger.debug("fastbuild: %s reads %s", template.name, ", ".join(reads) or "nothing")
