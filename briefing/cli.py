@@ -12,6 +12,7 @@ from pathlib import Path
 
 from briefing import __version__
 from briefing.core import frontmatter
+from briefing.core.facets import FACETS
 
 logger = logging.getLogger("briefing")
 
@@ -74,7 +75,7 @@ def _read_briefing(path: Path, *, pages_ok: bool = True):
 def check_tags(path: Path, doc: frontmatter.Document, vocab) -> list[str]:
     """Problems with one briefing's tags: unknown terms, with a suggestion where there is one."""
     problems = []
-    for facet in frontmatter.FACETS:
+    for facet in FACETS:
         for i, name in enumerate(doc.meta.get(facet, [])):
             if (facet, name) in vocab:
                 continue
@@ -85,7 +86,7 @@ def check_tags(path: Path, doc: frontmatter.Document, vocab) -> list[str]:
                 problems.append(f"`{name}` in {where}: not a {facet} term; "
                                 f"did you mean {suggestion}?")
                 continue
-            elsewhere = [other for other in frontmatter.FACETS
+            elsewhere = [other for other in FACETS
                          if other != facet and vocab.resolve(other, name)]
             if elsewhere:
                 canonical = vocab.resolve(elsewhere[0], name).name
@@ -174,10 +175,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
         tags = tag(title, body)
         if args.json:
             print(json.dumps({"path": str(path), **{f: tags.get(f, [])
-                                                     for f in frontmatter.FACETS}},
+                                                     for f in FACETS}},
                              ensure_ascii=False))
         else:
-            parts = [f"{f}: {', '.join(tags.get(f, [])) or '-'}" for f in frontmatter.FACETS]
+            parts = [f"{f}: {', '.join(tags.get(f, [])) or '-'}" for f in FACETS]
             print(f"{path}: " + "; ".join(parts))
     return 1 if failed else 0
 

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing.core import frontmatter, vocabulary
+from briefing.core.facets import FACETS
 
 FUZZ = settings(max_examples=200, deadline=2000,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -57,7 +58,7 @@ def _accepted_or_located(text: str, path: str = "content/briefings/fuzz.md"):
             assert isinstance(message, str) and message
         assert str(exc).startswith(path + ":")
         return None
-    for facet in frontmatter.FACETS:
+    for facet in FACETS:
         assert isinstance(doc.meta[facet], list)
         assert all(isinstance(n, str) and n for n in doc.meta[facet])
         assert len(doc.meta[facet]) <= frontmatter.MAX_TAGS

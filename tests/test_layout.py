@@ -87,3 +87,10 @@ def test_plugins_reach_the_package_only_through_its_sides():
             if matches(module, "briefing"):
                 assert module == "briefing" or module.split(".")[1] in (
                     "core", "site", "ingest", "__version__"), f"{path}:{line} {module}"
+
+
+def test_no_module_is_too_long_to_read_as_one():
+    """Past about 600 lines a module holds more than one idea: split it by what it does."""
+    long = [f"{p.relative_to(ROOT)}: {n} lines" for p in modules(PACKAGE) + modules(PLUGINS)
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
+    assert not long, "\n".join(long)

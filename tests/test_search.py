@@ -4,7 +4,7 @@ import json
 import shutil
 
 import pytest
-from conftest import CONTENT, ROOT, build_site, plugin_module
+from conftest import CONTENT, build_site, plugin_module
 
 BRIEFING = "iran-receives-s-300-from-russia"
 

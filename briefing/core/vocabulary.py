@@ -28,8 +28,9 @@ from pathlib import Path
 
 import yaml
 
-from briefing.core import frontmatter
-from briefing.core.frontmatter import FACETS, FrontMatterError
+from briefing.core import frontmatter, safeyaml
+from briefing.core.facets import FACETS
+from briefing.core.frontmatter import FrontMatterError
 from briefing.core.slug import slugify
 
 TERM_KEYS = ("name", "slug", "aliases", "adjectives", "parent", "kind", "description",
@@ -223,9 +224,9 @@ def _text(value, label: str, line, errors) -> str | None:
     if not isinstance(value, str):
         errors.append((line, f"{label} must be text, got {_what(value)}"))
         return None
-    found = frontmatter.CONTROL_RE.search(value)
+    found = safeyaml.CONTROL_RE.search(value)
     if found:
-        errors.append((line, f"{label}: {frontmatter.control_message(found.group())}"))
+        errors.append((line, f"{label}: {safeyaml.control_message(found.group())}"))
         return None
     return unicodedata.normalize("NFC", value.strip())
 
@@ -312,8 +313,8 @@ def parse(text: str, path: str = "vocabulary.yaml") -> Vocabulary:
     """Parse vocabulary YAML. A field of the wrong type (a list for a parent, a mapping for
     a kind...) raises VocabularyError listing every such problem with its line; consistency
     problems are collected in ``Vocabulary.problems`` (see :func:`validate`)."""
-    node = frontmatter.compose(text, path, 1, max_nodes=MAX_NODES, error=VocabularyError)
-    data = frontmatter.construct(node, path, 1, error=VocabularyError)
+    node = safeyaml.compose(text, path, 1, max_nodes=MAX_NODES, error=VocabularyError)
+    data = safeyaml.construct(node, path, 1, error=VocabularyError)
     if not isinstance(data, dict):
         raise VocabularyError(path, [(1, "the vocabulary must be a mapping of facets "
                                          f"({', '.join(FACETS)}) to lists of terms")])

@@ -29,7 +29,8 @@ from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 
-from briefing.core import fileio, frontmatter
+from briefing.core import fileio, frontmatter, safeyaml
+from briefing.core.facets import FACETS
 from briefing.ingest.article import Extracted, NoArticleError
 from briefing.ingest.clean.markdown import unescape_inline
 from briefing.core.errors import Report
@@ -196,7 +197,7 @@ def build(extracted: Extracted, raw_name: str, raw_hash: str, options: IngestOpt
     summary = summarise(extracted.blocks)
     if summary:
         meta["summary"] = summary
-    for facet in frontmatter.FACETS:
+    for facet in FACETS:
         meta[facet] = list(tags.get(facet, []))
     if extracted.caption:
         meta["caption"] = extracted.caption
@@ -259,7 +260,9 @@ def read_front(path: Path) -> tuple[dict, str] | None:
         return None
     for part in (yaml_text, _provenance_block(yaml_text)):
         try:  # the project's safe YAML (no aliases, bounded size), as every reader
-            data = frontmatter.construct(frontmatter.compose(part, str(path)), str(path))
+            node = safeyaml.compose(part, str(path), max_nodes=frontmatter.MAX_NODES,
+                                    error=frontmatter.FrontMatterError)
+            data = safeyaml.construct(node, str(path), error=frontmatter.FrontMatterError)
         except frontmatter.FrontMatterError:
             continue
         if isinstance(data, dict):

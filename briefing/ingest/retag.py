@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from briefing.core import fileio, frontmatter
+from briefing.core.facets import FACETS
 from briefing.core.errors import Report
 from briefing.ingest.pipeline import edited_by_hand, refresh_checksum
 
@@ -43,7 +44,7 @@ def plan(path: Path, text: str, doc: frontmatter.Document, tags: dict[str, list[
     """What re-tagging would add to one briefing (tags already present, in any facet
     spelling, are kept; nothing is removed)."""
     result = Retag(path, read=hashlib.sha1(text.encode("utf-8", "surrogateescape")).digest())
-    for facet in frontmatter.FACETS:
+    for facet in FACETS:
         have = {name.casefold() for name in doc.meta.get(facet, [])}
         new = [name for name in tags.get(facet, []) if name.casefold() not in have]
         if new:

@@ -33,24 +33,19 @@ briefing.
 from __future__ import annotations
 
 import datetime as dt
-import concurrent.futures
 import contextlib
 import functools
 import gc
 import hashlib
-import os
 import math
-import pickle
 import re
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple
 
 import numpy as np
 
+from briefing.core import parallel
 from briefing.core.errors import Report
-from briefing.core.facets import FACETS
 from briefing.site import settings as site_settings
 
 if TYPE_CHECKING:  # imported where used: a no-op build never needs scipy
@@ -387,47 +382,28 @@ class ScoringProcess:
     ``vocabulary_path``, loaded there (``None``: no ancestors)."""
 
     def __init__(self) -> None:
-        self._proc: subprocess.Popen | None = None
+        self._process = parallel.FreshProcess(
+            "briefing.site.related:_ranked_from_arrays",
+            what="related links: the scoring process", error=RelatedFailed)
 
     def start(self) -> "ScoringProcess":
-        cmd = [sys.executable, "-c", "from briefing.site.related import _serve; _serve()"]
-        try:
-            self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                          stderr=subprocess.PIPE)
-        except OSError as exc:
-            raise RelatedFailed(f"related links: could not start the scoring process: {exc}")
+        self._process.start()
         return self
 
     def ranked(self, items: list[Item], vocabulary_path: str | None,
                options: RelatedOptions | None = None) -> Ranked:
-        if self._proc is None:
-            self.start()
-        try:
-            hashes = [item.hashes() for item in items]
-            payload = pickle.dumps((
-                [item.key for item in items],
-                np.array([item.date.timestamp() for item in items], dtype=np.float64),
-                [item.terms for item in items],
-                np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64),
-                np.cumsum([0] + [len(h) for h in hashes]),
-                vocabulary_path, options), protocol=pickle.HIGHEST_PROTOCOL)
-            del hashes
-            out, err = self._proc.communicate(payload)
-        except BaseException:  # interrupted here: the process must not outlive the build
-            self._proc.kill()
-            self._proc.wait()
-            raise
-        if self._proc.returncode != 0:
-            detail = err.decode("utf-8", "replace").strip().splitlines()[-5:]
-            raise RelatedFailed("related links: the scoring process failed: "
-                                + " / ".join(detail))
-        return Ranked(*pickle.loads(out))
+        hashes = [item.hashes() for item in items]
+        return Ranked(*self._process.call(
+            [item.key for item in items],
+            np.array([item.date.timestamp() for item in items], dtype=np.float64),
+            [item.terms for item in items],
+            np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64),
+            np.cumsum([0] + [len(h) for h in hashes]),
+            vocabulary_path, options))
 
 
-def _serve() -> None:
-    """The other end of :class:`ScoringProcess`: items on stdin, links on stdout."""
-    keys, stamps, terms, flat, offsets, vocabulary_path, options = pickle.load(
-        sys.stdin.buffer)
+def _ranked_from_arrays(keys, stamps, terms, flat, offsets, vocabulary_path, options) -> tuple:
+    """The other end of :class:`ScoringProcess`, in the fresh process."""
     ancestors = None
     if vocabulary_path:
         from briefing.core import vocabulary
@@ -438,9 +414,7 @@ def _serve() -> None:
                   word_hashes=flat[a:b])
              for key, stamp, term, a, b in zip(keys, stamps.tolist(), terms,
                                                offsets.tolist(), offsets[1:].tolist())]
-    found = ranked(items, ancestors, options)
-    sys.stdout.buffer.write(pickle.dumps(tuple(found), protocol=pickle.HIGHEST_PROTOCOL))
-    sys.stdout.buffer.flush()
+    return tuple(ranked(items, ancestors, options))
 
 
 def _related(items: list[Item], ancestors: Ancestors | None,
@@ -459,8 +433,8 @@ def _related(items: list[Item], ancestors: Ancestors | None,
     days = np.array([stamps[i] / 86400.0 for i in order])
     days -= days.min()
 
-    threads = opts.threads or len(os.sched_getaffinity(0))
-    with concurrent.futures.ThreadPoolExecutor(max(1, threads)) as pool:
+    threads = opts.threads or parallel.cores()
+    with parallel.thread_pool(threads) as pool:
         # the text features (numpy sorting, mostly free of the GIL) beside the tag features
         text_job = pool.submit(_text_matrix, items, opts.text_max_df)
         tag_matrix, direct_matrix, names_by_column, tag_df, tag_counts = _tag_matrix(
@@ -555,7 +529,7 @@ def _related(items: list[Item], ancestors: Ancestors | None,
     # merged in a fixed order, so they do not depend on the number of threads
     starts = range(0, n, block)
     if min(threads, len(starts)) > 1:
-        with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        with parallel.thread_pool(threads) as pool:
             far_job = pool.submit(far_candidates)
             for lo, later, earlier in pool.map(score_block, starts):
                 best.merge(lo, *later)

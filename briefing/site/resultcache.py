@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from typing import Any, Iterable
+from typing import Any
 
 from briefing.core import fileio
 

@@ -22,7 +22,6 @@ import fnmatch
 import json
 import logging
 import os
-import pickle
 import weakref
 from typing import NamedTuple
 
@@ -30,7 +29,7 @@ import jinja2.meta
 from pelican import signals
 
 
-from briefing.core import fileio
+from briefing.core import fileio, parallel
 from briefing.core.facets import FACETS
 from briefing.site.buildstate import plain
 
@@ -331,13 +330,12 @@ class FastWriter(WriterSeam):
     def flush(self, processes: int | None = None) -> None:
         """Render the queued pages (in parallel when it pays), then save the manifest."""
         jobs, self._jobs = self._jobs, []
-        workers = min(processes or os.cpu_count() or 1, len(jobs) // PARALLEL_MIN_JOBS or 1)
-        results: list[list[tuple[str, bool]]] = [[] for _ in jobs]
-        if workers > 1 and hasattr(os, "fork"):
-            results = self._render_forked(jobs, workers)
-        else:
-            for i, job in enumerate(jobs):
-                results[i] = self._render(job)
+        workers = min(processes or parallel.cores(), len(jobs) // PARALLEL_MIN_JOBS or 1)
+        if not parallel.can_fork():
+            workers = 1
+        # forked workers report the files they wrote (nothing is left in OUTPUTDIR if one is
+        # killed); the pages they render are announced here, below
+        results = parallel.fork_map(self._render, jobs, workers, what="rendering")
         for job, written in zip(jobs, results):
             name, fp = job[0], job[3]
             if workers > 1 and job[1] is not None:  # Pelican announced it in the worker
@@ -350,50 +348,6 @@ class FastWriter(WriterSeam):
         self._save_manifest()
         logger.info("pages: %d rendered (%d files changed), %d unchanged and not rendered",
                     self.rendered, self.changed_files, self.reused)
-
-    def _render_forked(self, jobs, workers):
-        """Render the jobs in ``workers`` forked processes; each reports the files it wrote
-        through a pipe (nothing is left in OUTPUTDIR if a worker is killed)."""
-        readers = []
-        for k in range(workers):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # a worker: render every workers-th page, report, and leave
-                os.close(read_end)
-                status = 0
-                try:
-                    mine = {i: self._render(job) for i, job in enumerate(jobs)
-                            if i % workers == k}
-                    payload = ("ok", mine)
-                except BaseException as exc:  # reported to the parent, which raises
-                    payload = ("error", f"{type(exc).__name__}: {exc}")
-                    status = 1
-                try:
-                    with os.fdopen(write_end, "wb") as handle:
-                        pickle.dump(payload, handle)
-                finally:
-                    os._exit(status)
-            os.close(write_end)
-            readers.append((pid, read_end))
-        results: list[list[tuple[str, bool]]] = [[] for _ in jobs]
-        errors = []
-        for pid, read_end in readers:
-            # each worker writes only to its own pipe: reading them in turn cannot deadlock
-            with os.fdopen(read_end, "rb") as handle:
-                data = handle.read()
-            os.waitpid(pid, 0)
-            try:
-                kind, payload = pickle.loads(data)
-            except (EOFError, ValueError, pickle.UnpicklingError):
-                kind, payload = "error", "a render worker stopped without a report"
-            if kind == "ok":
-                for i, written in payload.items():
-                    results[i] = written
-            else:
-                errors.append(payload)
-        if errors:
-            raise RuntimeError("rendering failed: " + "; ".join(errors))
-        return results
 
 
 def theme_static_files(settings) -> list[str]:

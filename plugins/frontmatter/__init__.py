@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from pelican import signals
 from pelican.readers import MarkdownReader
 
-from briefing.core import frontmatter
+from briefing.core import frontmatter, parallel
 from briefing.site import mdsafe
 from briefing.core.slug import slugify
 
@@ -228,27 +228,12 @@ def _candidates(settings) -> list[str]:
     return sorted(set(found))
 
 
-_WORKER_READER = None
-
-
-def _prepare_one(path):
-    """In a worker: parse and render one briefing (errors are left to the build)."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-        if not frontmatter.has_front_matter(text):
-            return None
-        return (os.path.abspath(path), hash(text)), _WORKER_READER.parse_and_render(path, text)
-    except (OSError, UnicodeDecodeError, frontmatter.FrontMatterError):
-        return None
-
-
 def prepare_in_parallel(reader: "FrontMatterReader", first_path: str) -> dict:
     """Parse and render every briefing of the site with one worker per core, before
     Pelican reads them one by one (only when there are enough to be worth it). Files the
     content cache already holds are never asked for, so only what changed is prepared."""
-    processes = reader.settings.get("BUILD_PROCESSES") or len(os.sched_getaffinity(0))
-    if processes < 2 or not hasattr(os, "fork"):
+    processes = reader.settings.get("BUILD_PROCESSES") or parallel.cores()
+    if processes < 2 or not parallel.can_fork():
         return {}
     paths = _candidates(reader.settings)
     # Pelican's content cache, when warm, answers before the reader is asked: a first read
@@ -260,15 +245,20 @@ def prepare_in_parallel(reader: "FrontMatterReader", first_path: str) -> dict:
         os.path.join(cache_dir, "ArticlesGenerator"))
     if warm:
         return {}
-    import multiprocessing
 
-    global _WORKER_READER
-    _WORKER_READER = reader
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            results = pool.map(_prepare_one, paths, chunksize=16)
-    finally:
-        _WORKER_READER = None
+    def prepare(path):
+        """In a worker: parse and render one briefing. Any failure is left to the build's
+        own read of the file, which reports it with the file's name and line."""
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+            if not frontmatter.has_front_matter(text):
+                return None
+            return (os.path.abspath(path), hash(text)), reader.parse_and_render(path, text)
+        except Exception:  # noqa: BLE001 - see the docstring
+            return None
+
+    results = parallel.fork_map(prepare, paths, processes, what="reading the briefings")
     return dict(r for r in results if r is not None)
 
 

@@ -33,7 +33,8 @@ from pelican import signals
 from pelican.generators import PelicanTemplateNotFound
 from pelican.paginator import Paginator
 
-from briefing.core import frontmatter, vocabulary
+from briefing.core import frontmatter, safeyaml, vocabulary
+from briefing.core.facets import FACETS
 from briefing.site import outputdir, settings as site_settings
 from briefing.core.errors import Report
 
@@ -68,7 +69,7 @@ def _unsafe(save_as: str) -> str | None:
 def _unsafe_url(url: str) -> str | None:
     """Why an address is not a plain path inside the site (a scheme, a host, control
     characters), or None."""
-    if frontmatter.CONTROL_RE.search(url) or any(c.isspace() for c in url):
+    if safeyaml.CONTROL_RE.search(url) or any(c.isspace() for c in url):
         return "holds spaces or control characters"
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith(("/", "\\")):
@@ -263,7 +264,7 @@ def normalise_facets(_generator, metadata):
     """Before each page is made: a facet given as text in Pelican's own ``Key: value``
     format is one tag, read by the same function as front matter (text with commas is a
     problem the report names, and no tag)."""
-    for facet in frontmatter.FACETS:
+    for facet in FACETS:
         value = metadata.get(facet)
         if value is not None and not isinstance(value, list):
             problems: list = []
@@ -280,11 +281,11 @@ def _metadata_problems(generators) -> list[str]:
         for message in getattr(content, _PROBLEMS, None) or ():
             problems.append(f"{_source(content)}: {message}")
         for key, value in getattr(content, "metadata", {}).items():
-            char = frontmatter.first_control(value) if isinstance(value, (str, list)) \
+            char = safeyaml.first_control(value) if isinstance(value, (str, list)) \
                 else None
             if char:
                 problems.append(f"{_source(content)}: {key}: "
-                                f"{frontmatter.control_message(char)}")
+                                f"{safeyaml.control_message(char)}")
     return problems
 
 

@@ -36,10 +36,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 
 from blinker import signal
 
+from briefing.core import parallel
 from briefing.site import pagefind_bundle, settings as site_settings, sitefiles
 from briefing.core.errors import Report
 
@@ -255,8 +255,8 @@ def build_index(pelican, changed=None):
         os.makedirs(cache, exist_ok=True)
         sitefiles.write_json(cache, STAMPS, {"output": os.path.abspath(output), "shards": {
             k: v for k, v in old.items() if k not in {str(s) for s, _ in todo}}})
-        workers = min(len(todo), 2, len(os.sched_getaffinity(0)))
-        with ThreadPoolExecutor(workers) as pool:
+        # Pagefind runs are mostly waiting on a child process; two at a time is enough
+        with parallel.thread_pool(min(len(todo), 2, parallel.cores())) as pool:
             futures = [pool.submit(_index_shard, output, *job) for job in todo]
             unknown = [reason for reason in (f.result() for f in futures) if reason]
         if unknown:
