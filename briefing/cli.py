@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from briefing import __version__
-from briefing.core import frontmatter
+from briefing.core import fileio, frontmatter
 from briefing.core.facets import FACETS
 
 logger = logging.getLogger("briefing")
@@ -30,8 +30,9 @@ def iter_files(paths: list[str], suffixes: tuple[str, ...]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes
-                                and p.is_file() and not p.name.startswith(".")))
+            found.extend(sorted(path / rel for rel, entry in fileio.walk(path)
+                                if Path(rel).suffix.lower() in suffixes and entry.is_file()
+                                and not entry.name.startswith(".")))
         elif path.is_file():
             found.append(path)
         else:
@@ -61,13 +62,20 @@ def _tagger(args: argparse.Namespace):
 
 
 def _read_briefing(path: Path, *, pages_ok: bool = True):
-    """(text, Document) of a briefing, or raise FrontMatterError naming the file."""
+    """(text, Document) of a briefing, or None for a file in Pelican's own ``Key: value``
+    format (not ours to read); raise FrontMatterError naming the file."""
     try:
         text = path.read_bytes().decode("utf-8")  # line breaks as they are (retag keeps them)
     except UnicodeDecodeError:
         raise frontmatter.FrontMatterError(
             str(path), [(None, "the file is not UTF-8 text; save it as UTF-8")]) from None
-    in_pages = pages_ok and "pages" in path.parts
+    if not frontmatter.has_front_matter(text):
+        return None
+    # where the content folder is, is not known here: the file is a page when it is under
+    # a page folder seen from any folder above it
+    parts = path.parts
+    in_pages = pages_ok and not all(frontmatter.is_article("/".join(parts[i:]))
+                                    for i in range(len(parts)))
     return text, frontmatter.parse(text, str(path), require_date=not in_pages)
 
 
@@ -119,13 +127,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     guessed: list[str] = []
     for path in files:
         try:
-            text, doc = _read_briefing(path)
+            found = _read_briefing(path)
         except frontmatter.FrontMatterError as exc:
-            if exc.problems == [(1, "the file must open with a '---' line")]:
-                continue  # Pelican's own Key: value format: not ours to check
             print(exc)
             errors += len(exc.problems)
             continue
+        if found is None:
+            continue  # Pelican's own Key: value format: not ours to check
+        text, doc = found
         read += 1
         for problem in check_tags(path, doc, vocab):
             print(problem)
@@ -196,10 +205,8 @@ def cmd_retag(args: argparse.Namespace) -> int:
     changed = failed = 0
     for path in files:
         try:
-            text, doc = _read_briefing(path)
+            found = _read_briefing(path)
         except frontmatter.FrontMatterError as exc:
-            if exc.problems == [(1, "the file must open with a '---' line")]:
-                continue
             print(f"error: {exc}", file=sys.stderr)
             failed += 1
             continue
@@ -207,6 +214,9 @@ def cmd_retag(args: argparse.Namespace) -> int:
             print(f"error: {path}: cannot be read ({exc.strerror})", file=sys.stderr)
             failed += 1
             continue
+        if found is None:
+            continue  # Pelican's own Key: value format
+        text, doc = found
         if "date" not in doc.meta:
             continue  # a page, not a briefing
         try:

@@ -84,3 +84,27 @@ def test_temporaries_of_every_version_are_recognised_and_removed(tmp_path):
     removed = fileio.remove_temporaries(tmp_path)
     assert sorted(os.path.basename(p) for p in removed) == sorted(names)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".hidden-note", "story.md"]
+
+
+def test_the_one_walker_orders_prunes_and_does_not_follow_links(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.md").write_text("z")
+    (tmp_path / "a.md").write_text("a")
+    (tmp_path / "c.md").write_text("c")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.md").write_text("x")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "far.md").write_text("far")
+    (tmp_path / "link").symlink_to(outside, target_is_directory=True)
+
+    found = [rel for rel, _entry in fileio.walk(tmp_path)]
+    # a folder's files by name, then its subfolders; a link to a folder is listed, not entered
+    assert found == ["a.md", "c.md", "link", os.path.join(".hidden", "x.md"),
+                     os.path.join("b", "z.md")]
+    pruned = [rel for rel, _ in fileio.walk(tmp_path, prune=lambda r: r.startswith("."))]
+    assert os.path.join(".hidden", "x.md") not in pruned
+    followed = [rel for rel, _ in fileio.walk(tmp_path, follow_links=True)]
+    assert os.path.join("link", "far.md") in followed and "link" not in followed
+    entries = dict(fileio.walk(tmp_path))
+    assert fileio.is_folder(entries["link"]) and not fileio.is_folder(entries["a.md"])

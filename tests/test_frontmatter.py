@@ -141,3 +141,16 @@ def test_has_front_matter():
     assert fm.has_front_matter("---\ntitle: x\n---\n")
     assert fm.has_front_matter("\ufeff---\n")
     assert not fm.has_front_matter("Title: x\nDate: 2024-01-01\n\nbody")
+
+
+def test_article_or_page_is_decided_by_pelicans_rule_in_one_place():
+    """Under ARTICLE_PATHS and not under PAGE_PATHS: a briefing, which needs a date."""
+    is_article = fm.is_article
+    assert is_article("briefings/a.md", ["briefings"], ["pages"])
+    assert is_article("briefings/2026/a.md", ["briefings"], ["pages"])
+    assert not is_article("pages/about.md", ["briefings"], ["pages"])
+    assert not is_article("briefingsx/a.md", ["briefings"], ["pages"])  # a folder, not a prefix
+    assert not is_article("notes/a.md", ["briefings"], ["pages"])       # not read as either
+    assert is_article("a.md") and not is_article("pages/a.md")          # Pelican's defaults
+    assert not is_article("briefings/pages/a.md", [""], ["briefings/pages"])
+    assert is_article("./briefings/a.md", ["briefings/"], [""])         # spelled loosely

@@ -12,6 +12,7 @@ not change.
 * With ``exclusive``, an existing file is never replaced (:class:`FileExistsError`).
 * :func:`remove_temporaries` removes what a killed run left behind.
 * :func:`digest` is the one digest of values and files (caches, fingerprints).
+* :func:`walk` is the one walker of folders (content, output, theme, code).
 
 No Pelican import here.
 """
@@ -22,7 +23,7 @@ import hashlib
 import os
 import re
 import tempfile
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from briefing.core.errors import Report
 
@@ -207,3 +208,41 @@ def remove_temporaries(folder: str | os.PathLike) -> list[str]:
             except OSError:
                 pass
     return removed
+
+
+def walk(root: str | os.PathLike, *, prune: Callable[[str], bool] | None = None,
+         follow_links: bool = False) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every entry under ``root`` that is not a folder walked into, as (its path relative to
+    ``root``, its ``os.DirEntry``): files, and links to folders unless ``follow_links``.
+    Each folder's entries come in name order, then its subfolders, in name order. A folder
+    for whose relative path ``prune`` is true is neither walked into nor yielded; a folder
+    that cannot be read is skipped."""
+
+    def entries(folder: str, rel: str) -> Iterator[tuple[str, os.DirEntry]]:
+        try:
+            found = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        subfolders = []
+        for entry in found:
+            path = os.path.join(rel, entry.name) if rel else entry.name
+            try:
+                is_folder = entry.is_dir() and (follow_links or not entry.is_symlink())
+            except OSError:
+                continue
+            if not is_folder:
+                yield path, entry
+            elif not (prune and prune(path)):
+                subfolders.append((entry.path, path))
+        for folder_path, path in subfolders:
+            yield from entries(folder_path, path)
+
+    yield from entries(os.fspath(root), "")
+
+
+def is_folder(entry: os.DirEntry) -> bool:
+    """Is the entry a folder or a link to one (False when that cannot be told)?"""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False

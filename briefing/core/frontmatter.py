@@ -19,6 +19,8 @@ or the site's timezone; more than MAX_TAGS names in a facet, or one text with co
 from __future__ import annotations
 
 import datetime as dt
+import os
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -98,6 +100,23 @@ class Document:
     body: str
     body_line: int = 1
     lines: dict[str, int] = field(default_factory=dict)
+
+
+def _under(rel: str, folders) -> bool:
+    for folder in folders:
+        folder = posixpath.normpath(folder.replace(os.sep, "/"))
+        if folder in ("", ".") or rel == folder or rel.startswith(folder + "/"):
+            return True
+    return False
+
+
+def is_article(rel: str, article_paths=("",), page_paths=("pages",)) -> bool:
+    """Is the file at ``rel`` (relative to the content folder) a briefing, which needs a
+    date, rather than a page? Pelican's rule: under one of ``ARTICLE_PATHS`` and not under
+    one of ``PAGE_PATHS``. The one place this is decided (the reader, ``briefing check``)."""
+    rel = posixpath.normpath(rel.replace(os.sep, "/"))
+    return _under(rel, article_paths) and not any(
+        _under(rel, [p]) for p in page_paths if posixpath.normpath(p) not in ("", "."))
 
 
 def has_front_matter(text: str) -> bool:

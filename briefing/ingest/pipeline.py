@@ -557,12 +557,8 @@ def collect_inputs(paths: Iterable[str]) -> tuple[list[Path], list[Outcome]]:
 
 
 def _walk(folder: Path) -> list[Path]:
-    """Every file under ``folder`` but hidden ones, sorted; links are not followed (a link
-    to a folder is listed like a file)."""
-    found = []
-    for top, dirs, names in os.walk(folder):
-        base = Path(top)
-        found.extend(base / d for d in dirs if not d.startswith(".")
-                     and (base / d).is_symlink())
-        found.extend(base / n for n in names if not n.startswith("."))
-    return sorted(found)
+    """Every file under ``folder`` but hidden ones (and those in hidden folders), sorted;
+    links are not followed (a link to a folder is listed like a file)."""
+    hidden = lambda rel: os.path.basename(rel).startswith(".")  # noqa: E731
+    return sorted(folder / rel for rel, _entry in fileio.walk(folder, prune=hidden)
+                  if not hidden(rel))

@@ -47,37 +47,25 @@ def _tree_stats(roots: Iterable[str | os.PathLike],
     """(path, size, mtime) of every file under the roots, in a stable (sorted) order;
     folders for which ``prune(path)`` is true are left out."""
     stats: list[tuple[str, int, int]] = []
-
-    def walk(directory: str) -> None:
-        try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
-            return
-        subdirs = []
-        for entry in entries:
-            try:
-                if entry.is_dir():
-                    # like os.walk: a link to a folder is not followed
-                    if entry.name != "__pycache__" and not entry.is_symlink() and not (
-                            prune and prune(entry.path)):
-                        subdirs.append(entry.path)
-                    continue
-                if entry.name.endswith((".pyc", ".tmp")):
-                    continue
-                st = entry.stat()
-            except OSError:
-                continue
-            stats.append((entry.path, st.st_size, st.st_mtime_ns))
-        for path in subdirs:
-            walk(path)
-
     for root in roots:
         root = os.fspath(root)
         if os.path.isfile(root):
             st = os.stat(root)
             stats.append((root, st.st_size, st.st_mtime_ns))
-        else:
-            walk(root)
+            continue
+
+        def pruned(rel: str, root: str = root) -> bool:
+            return os.path.basename(rel) == "__pycache__" or bool(
+                prune and prune(os.path.join(root, rel)))
+
+        for _rel, entry in fileio.walk(root, prune=pruned):
+            try:
+                if entry.is_dir() or entry.name.endswith((".pyc", ".tmp")):
+                    continue  # a link to a folder is not followed
+                st = entry.stat()
+            except OSError:
+                continue
+            stats.append((entry.path, st.st_size, st.st_mtime_ns))
     return stats
 
 

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from briefing.core import fileio
+
 LINK_ATTRS = {"a": ("href",), "link": ("href",), "script": ("src",), "img": ("src", "srcset"),
               "source": ("src", "srcset"), "iframe": ("src",), "form": ("action",)}
 
@@ -60,7 +62,7 @@ def check(site: str | Path) -> list[str]:
     """Every broken internal link of the site, as 'page:line: link (why)'."""
     site = Path(site)
     pages: dict[Path, _Page] = {}
-    for html in sorted(site.rglob("*.html")):
+    for html in sorted(site / rel for rel, _entry in fileio.walk(site) if rel.endswith(".html")):
         parser = _Page()
         parser.feed(html.read_text(encoding="utf-8", errors="replace"))
         pages[html.resolve()] = parser
@@ -92,7 +94,7 @@ def main(argv: list[str]) -> int:
     problems = check(argv[0])
     for problem in problems:
         print(problem)
-    pages = sum(1 for _ in Path(argv[0]).rglob("*.html"))
+    pages = sum(1 for rel, _entry in fileio.walk(argv[0]) if rel.endswith(".html"))
     print(f"linkcheck: {pages} pages, {len(problems)} broken internal link(s)", file=sys.stderr)
     return 1 if problems else 0
 

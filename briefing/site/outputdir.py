@@ -62,11 +62,8 @@ def _save(out: Path, foreign: Iterable[str], made: Iterable[str]) -> None:
 
 
 def _files(out: Path) -> list[str]:
-    found = []
-    for folder, subdirs, names in os.walk(out):
-        rel = os.path.relpath(folder, out)
-        found.extend(os.path.normpath(os.path.join(rel, n)) for n in names)
-    return found
+    """Every file in the folder (links to folders are not walked into, nor listed)."""
+    return [rel for rel, entry in fileio.walk(out) if not fileio.is_folder(entry)]
 
 
 def claim(output: str | os.PathLike) -> None:
@@ -88,19 +85,18 @@ def prepare(output: str | os.PathLike) -> list[str]:
         return []
     real_out = os.path.realpath(out)
     removed, escaping = [], []
-    for folder, subdirs, names in os.walk(out):
-        for name in subdirs + names:
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
-                target = os.path.realpath(path)
-                if not (target == real_out or target.startswith(real_out + os.sep)):
-                    escaping.append(f"{os.path.relpath(path, out)} -> {target}")
-            elif name in names and fileio.is_temporary(name):
-                try:
-                    os.unlink(path)
-                    removed.append(path)
-                except OSError:
-                    pass
+    for rel, entry in fileio.walk(out):
+        path = entry.path
+        if entry.is_symlink():
+            target = os.path.realpath(path)
+            if not (target == real_out or target.startswith(real_out + os.sep)):
+                escaping.append(f"{rel} -> {target}")
+        elif fileio.is_temporary(entry.name):
+            try:
+                os.unlink(path)
+                removed.append(path)
+            except OSError:
+                pass
     if escaping:
         raise OutputFolderError(
             f"{out}: {len(escaping)} symbolic link(s) lead out of the output folder, so the "

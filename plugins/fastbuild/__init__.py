@@ -46,15 +46,12 @@ from briefing.core import fileio
 
 from . import seam
 from .seam import cacheable, restore_context
-from .writer import FastWriter, flush_all, own_digest
+from .writer import FastWriter, flush_writers, own_digest
 
 logger = logging.getLogger(__name__)
 
 output_written = signal("briefing_output_written")
 CACHE_VERSION_FILE = "content-cache-version"
-
-_gc_paused = False  # the garbage collector is off while the briefings are read
-
 
 def pages_read(generator):
     restore_context(generator, ("pages", "translations", "hidden_pages",
@@ -62,14 +59,64 @@ def pages_read(generator):
 
 
 def after_reading(generator):
-    """Every briefing is read: they live as long as the build, so the garbage collector
-    need not walk them again (``gc.freeze``), and it goes back to work."""
-    global _gc_paused
-    if _gc_paused:
-        _gc_paused = False
-        gc.freeze()
-        gc.enable()
     seam.give_drafts_a_category(generator)
+
+
+class _Run:
+    """What one build of one Pelican object holds while it runs, connected to the signals
+    for that run only: the writer Pelican asks for (flushed at the end), and the garbage
+    collector's pause while the briefings are read (millions of long-lived objects and no
+    garbage cycles: the cyclic collector would only walk them again and again)."""
+
+    def __init__(self, pelican):
+        self.pelican = pelican
+        self.writers: list[FastWriter] = []
+        self.gc_paused = False
+        run = self
+
+        class RunWriter(FastWriter):
+            def __init__(self, output_path, settings=None):
+                super().__init__(output_path, settings=settings)
+                run.writers.append(self)
+
+        RunWriter.__name__ = RunWriter.__qualname__ = "FastWriter"
+        self.writer_class = RunWriter
+
+    def __enter__(self) -> "_Run":
+        signals.get_writer.connect(self.get_writer, sender=self.pelican, weak=False)
+        signals.article_generator_finalized.connect(self.briefings_read, weak=False)
+        signals.finalized.connect(self.flush, sender=self.pelican, weak=False)
+        if gc.get_freeze_count():  # an earlier build of this process (autoreload)
+            gc.unfreeze()
+            gc.collect()
+        self.gc_paused = gc.isenabled()
+        gc.disable()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        signals.get_writer.disconnect(self.get_writer, sender=self.pelican)
+        signals.article_generator_finalized.disconnect(self.briefings_read)
+        signals.finalized.disconnect(self.flush, sender=self.pelican)
+        self._resume_gc(freeze=False)
+
+    def _resume_gc(self, *, freeze: bool) -> None:
+        if self.gc_paused:
+            self.gc_paused = False
+            if freeze:
+                gc.freeze()
+            gc.enable()
+
+    def get_writer(self, _pelican):
+        return self.writer_class
+
+    def briefings_read(self, _generator):
+        """Every briefing is read: they live as long as the build, so the garbage collector
+        need not walk them again (``gc.freeze``), and it goes back to work."""
+        self._resume_gc(freeze=True)
+
+    def flush(self, _pelican):
+        writers, self.writers = self.writers, []
+        flush_pages(self.pelican, writers)
 
 
 def _all_articles(generator):
@@ -98,24 +145,28 @@ def remember_urls(generator):
 _SITEURL_MARK = f"\x00siteurl-{secrets.token_hex(8)}\x00"
 
 
-@pass_context
-def card(context, article, heading="h3"):
-    """The briefing's card, rendered once per (briefing, heading level) and given the
-    page's SITEURL at each use."""
-    env = context.environment
-    cache = env.__dict__.setdefault("_briefing_cards", {})
-    key = (id(article), heading)
-    html = cache.get(key)
-    if html is None:
-        template = env.get_template("partials/card.html")
-        html = cache[key] = template.render(
-            article=article, SITEURL=_SITEURL_MARK, card_heading=heading)
-        cache[("keep", id(article))] = article  # keeps id() unique while cached
-    return Markup(html.replace(_SITEURL_MARK, escape(context.get("SITEURL", ""))))
+class Cards:
+    """The ``card`` template filter of one generator's environment: a briefing's card,
+    rendered once per (briefing, heading level) and given the page's SITEURL at each use."""
+
+    def __init__(self) -> None:
+        self._html: dict[tuple[int, str], str] = {}
+        self._kept: list = []  # the briefings cached, so that their id() stays unique
+
+    @pass_context
+    def card(self, context, article, heading="h3"):
+        key = (id(article), heading)
+        html = self._html.get(key)
+        if html is None:
+            template = context.environment.get_template("partials/card.html")
+            html = self._html[key] = template.render(
+                article=article, SITEURL=_SITEURL_MARK, card_heading=heading)
+            self._kept.append(article)
+        return Markup(html.replace(_SITEURL_MARK, escape(context.get("SITEURL", ""))))
 
 
 def add_filters(generator):
-    generator.env.filters["card"] = card
+    generator.env.filters["card"] = Cards().card
 
 
 def remember_digest(content):
@@ -123,10 +174,6 @@ def remember_digest(content):
     fingerprints (kept in the content cache, so an unchanged briefing is not hashed again)."""
     if isinstance(content, Article):
         content._briefing_own_digest = own_digest(content)
-
-
-def get_writer(_pelican):
-    return FastWriter
 
 
 def _drop_stale_content_cache(settings):
@@ -190,29 +237,16 @@ def guard_run(pelican):
             logger.info("removed %d temporary file(s) an interrupted run left in %s",
                         len(left), pelican.output_path)
         _drop_stale_content_cache(pelican.settings)
-        # reading builds (or unpickles) every briefing: millions of long-lived objects
-        # and no garbage cycles, so the cyclic collector only slows it down; it is turned
-        # back on, with those objects frozen out of its way, once reading is done
-        global _gc_paused
-        if gc.get_freeze_count():  # an earlier build of this process (autoreload)
-            gc.unfreeze()
-            gc.collect()
-        _gc_paused = gc.isenabled()
-        gc.disable()
-        try:
+        with _Run(pelican):
             original()
-        finally:
-            if _gc_paused:
-                _gc_paused = False
-                gc.enable()
         state.record()
 
     seam.wrap_run(pelican, run)
 
 
-def flush_pages(pelican):
+def flush_pages(pelican, writers):
     processes = pelican.settings.get("BUILD_PROCESSES") or None
-    done = flush_all(processes)
+    done = flush_writers(writers, processes)
     logger.info("%d pages rendered, %d unchanged and skipped, %d files changed",
                 done.rendered, done.reused, done.changed)
     removed = []
@@ -232,11 +266,9 @@ def flush_pages(pelican):
 def register():
     seam.install()  # (an unknown Pelican: refused when the build starts, see guard_run)
     signals.initialized.connect(guard_run)
-    signals.get_writer.connect(get_writer)
     signals.content_object_init.connect(cacheable)
     signals.content_object_init.connect(remember_digest)
     signals.page_generator_finalized.connect(pages_read)
     signals.article_generator_pretaxonomy.connect(remember_urls)
     signals.article_generator_finalized.connect(after_reading)
     signals.generator_init.connect(add_filters)
-    signals.finalized.connect(flush_pages)

@@ -22,7 +22,6 @@ import fnmatch
 import json
 import logging
 import os
-import weakref
 from typing import NamedTuple
 
 import jinja2.meta
@@ -40,7 +39,6 @@ logger = logging.getLogger(__name__)
 MANIFEST = "render-manifest.json"
 PARALLEL_MIN_JOBS = 40
 
-_writers: "weakref.WeakSet[FastWriter]" = weakref.WeakSet()
 
 
 class _PageFile(fileio.AtomicFile):
@@ -175,7 +173,6 @@ class FastWriter(WriterSeam):
         self._checked: set[str] = set()
         self._context: dict | None = None
         self._reads: dict[tuple[int, str], tuple[str, ...]] = {}
-        _writers.add(self)
 
     # manifest --------------------------------------------------------------------------
     def _load_manifest(self) -> dict:
@@ -369,11 +366,10 @@ def theme_static_files(settings) -> list[str]:
         if os.path.isfile(source):
             files.append(os.path.normpath(os.path.join(target, os.path.basename(path))))
             continue
-        for folder, subdirs, names in os.walk(source, followlinks=True):
-            subdirs[:] = [d for d in subdirs if not ignored(d)]
-            rel = os.path.relpath(folder, source)
-            files.extend(os.path.normpath(os.path.join(target, rel, name)) for name in names
-                         if not ignored(name) and os.path.isfile(os.path.join(folder, name)))
+        files.extend(os.path.normpath(os.path.join(target, rel))
+                     for rel, entry in fileio.walk(source, follow_links=True,
+                                                   prune=lambda r: ignored(os.path.basename(r)))
+                     if not ignored(entry.name) and os.path.isfile(entry.path))
     return files
 
 
@@ -385,17 +381,16 @@ class Flushed(NamedTuple):
     previous: set[str]  # the files the last build's manifest lists
 
 
-def flush_all(processes: int | None = None) -> Flushed:
-    """Flush every writer of this process."""
+def flush_writers(writers: list[FastWriter], processes: int | None = None) -> Flushed:
+    """Flush the writers of one build (Pelican makes one per run)."""
     rendered = reused = changed = 0
     made: set[str] = set()
     previous: set[str] = set()
-    for writer in list(_writers):
+    for writer in writers:
         writer.flush(processes)
         rendered += writer.rendered
         reused += writer.reused
         changed += writer.changed_files
         made |= writer.made_files()
         previous |= {f for entry in writer._old.values() for f in entry.get("files", [])}
-        _writers.discard(writer)
     return Flushed(rendered, reused, changed, made, previous)

@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 from pelican import signals
 from pelican.readers import MarkdownReader
 
-from briefing.core import frontmatter, parallel
+from briefing.core import fileio, frontmatter, parallel
 from briefing.site import mdsafe
 from briefing.core.slug import slugify
 
@@ -117,16 +117,9 @@ class FrontMatterReader(MarkdownReader):
         return source_path if rel.startswith("..") else rel
 
     def _is_article(self, source_path: str) -> bool:
-        base = os.path.abspath(self.settings["PATH"])
-        rel = os.path.relpath(os.path.abspath(source_path), base)
-        for folder in self.settings.get("ARTICLE_PATHS", [""]):
-            folder = os.path.normpath(folder)
-            if folder in ("", ".") or rel == folder or rel.startswith(folder + os.sep):
-                return not any(
-                    rel == os.path.normpath(p) or rel.startswith(os.path.normpath(p) + os.sep)
-                    for p in self.settings.get("PAGE_PATHS", [])
-                )
-        return False
+        rel = os.path.relpath(os.path.abspath(source_path), os.path.abspath(self.settings["PATH"]))
+        return frontmatter.is_article(rel, self.settings.get("ARTICLE_PATHS", [""]),
+                                      self.settings.get("PAGE_PATHS", []))
 
     def render(self, body: str) -> tuple[str, list[tuple[int | None, str]]]:
         """Render a Markdown body to HTML with the site's Markdown settings; also what
@@ -218,13 +211,15 @@ def _candidates(settings) -> list[str]:
     """The Markdown files of the content folders (what the generators will read)."""
     base = settings["PATH"]
     folders = list(settings.get("ARTICLE_PATHS", [])) + list(settings.get("PAGE_PATHS", []))
+    def hidden(rel: str) -> bool:
+        return os.path.basename(rel).startswith(".")
+
     found = []
     for folder in folders or [""]:
-        for dirpath, dirnames, filenames in os.walk(os.path.join(base, folder)):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            found += [os.path.join(dirpath, n) for n in filenames
-                      if not n.startswith(".") and n.rsplit(".", 1)[-1] in
-                      FrontMatterReader.file_extensions]
+        root = os.path.join(base, folder)
+        found += [os.path.join(root, rel) for rel, entry in fileio.walk(root, prune=hidden)
+                  if not hidden(rel) and not fileio.is_folder(entry)
+                  and entry.name.rsplit(".", 1)[-1] in FrontMatterReader.file_extensions]
     return sorted(set(found))
 
 

@@ -33,7 +33,7 @@ from pelican import signals
 from pelican.generators import PelicanTemplateNotFound
 from pelican.paginator import Paginator
 
-from briefing.core import frontmatter, safeyaml, vocabulary
+from briefing.core import fileio, frontmatter, safeyaml, vocabulary
 from briefing.core.facets import FACETS
 from briefing.site import outputdir, settings as site_settings
 from briefing.core.errors import Report
@@ -304,21 +304,21 @@ def _unread_files(generators, settings) -> list[str]:
     static = [os.path.normpath(p) for p in settings.get("STATIC_PATHS", [])]
     found = []
     for folder in folders:
-        root = os.path.join(base, folder)
-        for dirpath, dirnames, filenames in os.walk(root):
-            rel_dir = os.path.relpath(dirpath, base)
-            prefix = "" if rel_dir == os.curdir else rel_dir + os.sep
-            dirnames[:] = [d for d in dirnames
-                           if not (ignored(d) or ignored(prefix + d))]
-            for name in filenames:
-                rel = prefix + name
-                if ignored(name) or ignored(rel):
-                    continue
-                if any(rel == s or rel.startswith(s + os.sep) for s in static):
-                    continue
-                ext = name.rsplit(".", 1)[-1] if "." in name else ""
-                if ext not in readers:
-                    found.append(rel)
+        def under_base(rel: str, folder: str = folder) -> str:
+            return os.path.normpath(os.path.join(folder, rel))
+
+        def pruned(rel: str) -> bool:
+            return bool(ignored(os.path.basename(rel)) or ignored(under_base(rel)))
+
+        for rel, entry in fileio.walk(os.path.join(base, folder), prune=pruned):
+            name, rel = entry.name, under_base(rel)
+            if fileio.is_folder(entry) or ignored(name) or ignored(rel):
+                continue  # a link to a folder is not walked into
+            if any(rel == s or rel.startswith(s + os.sep) for s in static):
+                continue
+            ext = name.rsplit(".", 1)[-1] if "." in name else ""
+            if ext not in readers:
+                found.append(rel)
     return sorted(set(found))
 
 
