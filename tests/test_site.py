@@ -202,3 +202,18 @@ def test_dates_in_other_timezones_are_shown_and_archived_in_the_sites(tmp_path):
     assert "Briefing b" in september and "Briefing a" in september
     assert "Briefing b" not in build.page("archives/2025/10/")
     assert '<time datetime="2025-09-30T20:00:00+00:00"' in build.page("briefings/briefing-b/")
+
+
+def test_without_the_optional_plugins_the_site_builds_and_says_what_is_lost(tmp_path):
+    """fastbuild and facets are optional pieces: without them the theme still renders every
+    card, and the build says, in one line each, what is missing and how to get it back."""
+    plugins = '["frontmatter", "integrity", "related", "discovery", "search"]'
+    out = tmp_path / "out"
+    built = build_site(CONTENT, out, extra=["-e", f"PLUGINS={plugins}"])
+    assert built.returncode == 0, built.log
+    assert "no search index is built, since the fastbuild plugin is not loaded" in built.log
+    assert "the facets plugin is not loaded, so briefings show no tags" in built.log
+    index = (out / "index.html").read_text(encoding="utf-8")
+    briefings = list((CONTENT / "briefings").glob("*.md"))
+    assert index.count('<article class="card">') == min(len(briefings), 10)
+    assert '<h2 class="card__title">' in index

@@ -194,3 +194,10 @@ def read(settings: Mapping[str, Any]) -> dict[str, Any]:
         raise SettingsError("invalid settings in the Pelican configuration:\n  "
                             + "\n  ".join(problems))
     return values
+
+
+def missing_plugins(settings: Mapping[str, Any], *names: str) -> list[str]:
+    """Which of the named plugins the build has not loaded (``PLUGINS`` as Pelican leaves
+    it once they are registered: their names)."""
+    loaded = {str(name).rsplit(".", 1)[-1] for name in settings.get("PLUGINS") or []}
+    return [name for name in names if name not in loaded]

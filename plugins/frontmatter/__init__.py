@@ -28,7 +28,7 @@ from pelican import signals
 from pelican.readers import MarkdownReader
 
 from briefing.core import fileio, frontmatter, parallel
-from briefing.site import mdsafe
+from briefing.site import mdsafe, settings as site_settings
 from briefing.core.slug import slugify
 
 logger = logging.getLogger(__name__)
@@ -266,5 +266,14 @@ def add_reader(readers):
         readers.reader_classes[ext] = FrontMatterReader
 
 
+def needs_facets(pelican):
+    """The theme shows a briefing's tags from what the facets plugin gives it."""
+    if site_settings.missing_plugins(pelican.settings, "facets"):
+        logger.warning("frontmatter: the facets plugin is not loaded, so briefings show no "
+                       "tags and there are no term pages, facet indexes, feeds per term or "
+                       "data export; add \"facets\" to PLUGINS")
+
+
 def register():
+    signals.initialized.connect(needs_facets)
     signals.readers_init.connect(add_reader)

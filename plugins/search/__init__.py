@@ -38,6 +38,7 @@ import sys
 import tempfile
 
 from blinker import signal
+from pelican import signals
 
 from briefing.core import parallel
 from briefing.site import pagefind_bundle, settings as site_settings, sitefiles
@@ -269,6 +270,14 @@ def build_index(pelican, changed=None):
     logger.info("search index written to %s/%s", output, BUNDLE)
 
 
+def needs_fastbuild(pelican):
+    if site_settings.missing_plugins(pelican.settings, "fastbuild"):
+        logger.warning("search: no search index is built, since the fastbuild plugin is not "
+                       "loaded (it says when the pages are written); add \"fastbuild\" to "
+                       "PLUGINS")
+
+
 def register():
+    signals.initialized.connect(needs_fastbuild)
     # sent by the fastbuild plugin once every page is written (and with how many changed)
     signal("briefing_output_written").connect(build_index)
