@@ -304,3 +304,53 @@ def test_a_variable_a_plugin_adds_and_a_template_reads_is_a_dependency(
     assert build.returncode == 0, build.log
     for page in (BRIEFING, "index.html", "region/libya/index.html", "archives/index.html"):
         assert "<p class=motd>second word</p>" in (out / page).read_text(), page
+
+
+def _attributes_read(template_dir, names=("article", "page")):
+    """(attribute, template) for every ``article.X`` / ``page.X`` the templates read, and
+    the templates that index them with a computed key (``article[key]``)."""
+    import jinja2
+    import jinja2.nodes as nodes
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(template_dir)))
+    found, computed = set(), set()
+    for name in env.list_templates(extensions=["html", "xml"]):
+        tree = env.parse(env.loader.get_source(env, name)[0])
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+            if not (isinstance(node.node, nodes.Name) and node.node.name in names):
+                continue
+            if isinstance(node, nodes.Getattr):
+                found.add((node.attr, name))
+            elif isinstance(node.arg, nodes.Const):
+                found.add((str(node.arg.value), name))
+            else:
+                computed.add(name)
+    return found, computed
+
+
+def test_every_attribute_a_template_reads_of_a_briefing_is_in_its_fingerprint(tmp_path):
+    """The writer skips a briefing's page when its fingerprint is unchanged: whatever the
+    templates read of a briefing must be its own text and metadata, or declared as set
+    after reading. A template that starts to read something else fails here, instead of
+    leaving stale pages."""
+    import sys
+
+    from briefing.core import frontmatter
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from fastbuild import writer
+
+    covered = set(frontmatter.KEYS) | writer.FROM_OWN | set(writer.SET_AFTER_READING)
+    found, computed = _attributes_read(ROOT / "theme" / "templates")
+    missing = sorted(f"{template}: article.{attr}" for attr, template in found
+                     if attr not in covered)
+    assert not missing, "not in a briefing's fingerprint: " + ", ".join(missing)
+    # computed keys are the facets (the only ones the theme uses: facet_labels' keys)
+    assert computed <= {"article.html", "partials/facets.html"}
+
+    # and the check itself catches a new read
+    shutil.copytree(ROOT / "theme" / "templates", tmp_path / "t")
+    extra = tmp_path / "t" / "article.html"
+    extra.write_text(extra.read_text() + "{{ article.reading_time }}")
+    found, _ = _attributes_read(tmp_path / "t")
+    assert ("reading_time", "article.html") in found and "reading_time" not in covered

@@ -101,6 +101,15 @@ class FacetTerm(URLWrapper):
         pattern = self._options["FACET_FEED_SAVE_AS"]
         return self._format(pattern) if pattern else ""
 
+    def page_inputs(self, display) -> tuple:
+        """What a page showing the term shows of it (the fastbuild writer fingerprints it;
+        ``display`` gives a briefing's fingerprint as a list shows it)."""
+        return (self.facet, self.name, self.slug, self.description, self.known,
+                getattr(self.parent, "name", None),
+                [(c.name, c.count) for c in self.children],
+                [(label, [(t.name, n) for t, n in pairs]) for label, pairs in self.cooccurring],
+                self.timeline, len(self.articles), [display(a) for a in self.all_articles])
+
 
 class Facet:
     """A facet for the index templates: its name, label, URL and terms."""
@@ -121,6 +130,11 @@ class Facet:
 
     def __str__(self):
         return self.label
+
+    def page_inputs(self, _display) -> tuple:
+        """What an index page shows of the facet (see :meth:`FacetTerm.page_inputs`)."""
+        return (self.key, self.label, [(t.name, t.slug, t.count, getattr(t.parent, "name", None))
+                                       for t in self.terms])
 
 
 def vocab_path(options) -> str:

@@ -64,6 +64,15 @@ def own_digest(content) -> str:
     return Fingerprints._hash(getattr(content, "_content", ""), meta)
 
 
+#: what a briefing's page may show that its own text and metadata give (with the settings,
+#: which every fingerprint holds): Pelican's properties over them
+FROM_OWN = frozenset({"content", "summary", "locale_date", "locale_modified", "url", "save_as",
+                      "slug", "template"})
+#: what the build sets on a briefing after reading it, each part of :meth:`Fingerprints.full`
+#: (the facets' term objects, by ``article[facet]``, too)
+SET_AFTER_READING = ("related", "prev_article", "next_article") + tuple(FACETS)
+
+
 class Fingerprints:
     """Fingerprints of the objects pages are rendered from, each computed once."""
 
@@ -97,7 +106,10 @@ class Fingerprints:
         return digest
 
     def full(self, content) -> str:
-        """Everything a briefing's own page shows."""
+        """Everything a briefing's own page shows: its own text and metadata (and what is
+        computed from them alone, :data:`FROM_OWN`), and what the build sets on it after
+        reading (:data:`SET_AFTER_READING`). A test holds the theme's templates to these:
+        an attribute a template reads that neither covers fails it."""
         cached = self._memo.get(id(content))
         if cached:
             return cached
@@ -118,22 +130,12 @@ class Fingerprints:
             return type(value).__name__
         if hasattr(value, "_content") and hasattr(value, "metadata"):
             return ("content", self.full(value) if depth == 0 else self.display(value))
-        if hasattr(value, "all_articles") and hasattr(value, "facet"):  # a facet term
+        inputs = getattr(value, "page_inputs", None)
+        if callable(inputs):  # an object that says what a page shows of it (a facet term)
             cached = self._memo.get(id(value))
             if cached:
                 return cached
-            digest = self._hash(
-                value.facet, value.name, value.slug, value.description, value.known,
-                getattr(value.parent, "name", None),
-                [(c.name, c.count) for c in value.children],
-                [(label, [(t.name, n) for t, n in pairs]) for label, pairs in value.cooccurring],
-                value.timeline, len(value.articles),
-                [self.display(a) for a in value.all_articles])
-            return self._remember(value, digest)
-        if hasattr(value, "by_count") and hasattr(value, "terms"):  # a facet index
-            return self._hash(value.key, value.label,
-                              [(t.name, t.slug, t.count, getattr(t.parent, "name", None))
-                               for t in value.terms])
+            return self._remember(value, self._hash(type(value).__name__, inputs(self.display)))
         if isinstance(value, (list, tuple)):
             cached = self._memo.get(id(value))
             if cached:

@@ -32,7 +32,10 @@
     }
     var params = new URLSearchParams(window.location.search);
     var filters = {};
-    ["region", "actors", "systems"].forEach(function (facet) {
+    // the site's facets (the FACETS setting) as the page lists them; other parameters
+    // (a tracking tag, say) are no filters
+    var facets = (root.getAttribute("data-facets") || "").split(" ").filter(Boolean);
+    facets.forEach(function (facet) {
       var values = params.getAll(facet);
       if (values.length) { filters[facet] = values; }
     });
