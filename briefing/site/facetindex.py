@@ -46,10 +46,6 @@ class FacetIndex:
     terms: dict[TermKey, TermStats]
     unknown: list[tuple[int, str, str, str | None]]  # (key, facet, name, suggestion)
 
-    def in_facet(self, facet: str) -> list[TermStats]:
-        return sorted((t for t in self.terms.values() if t.facet == facet),
-                      key=lambda t: (t.name.casefold(), t.name))
-
 
 def build(entries: list[Entry], facets: Iterable[str], *,
           lookup: Callable[[str, str], object | None],
