@@ -52,13 +52,26 @@ def _vocabulary(args: argparse.Namespace):
     return vocabulary.load(path)
 
 
-def _tagger(args: argparse.Namespace):
-    """The tagger over the vocabulary (loaded once), as a (title, body) -> tags function."""
+def _make_tagger(vocab):
     from briefing.ingest.tagger import Tagger
 
-    vocab = _vocabulary(args)
-    tagger = Tagger(vocab, add_parents=vocab.tagger_settings.get("add_parents") or None)
-    return lambda title, body: tagger.tag(title, body).as_dict()
+    return Tagger(vocab, add_parents=vocab.tagger_settings.get("add_parents") or None)
+
+
+def _tagger(args: argparse.Namespace, near: list | None = None):
+    """The tagger over the vocabulary (loaded once), as a (title, body) -> tags function;
+    with ``near``, each article's near misses are appended to it."""
+    from briefing.ingest.review import near_misses
+
+    tagger = _make_tagger(_vocabulary(args))
+
+    def tag(title: str, body: str) -> dict[str, list[str]]:
+        result = tagger.tag(title, body)
+        if near is not None:
+            near.append(near_misses(result))
+        return result.as_dict()
+
+    return tag
 
 
 def _read_briefing(path: Path, *, pages_ok: bool = True):
@@ -125,6 +138,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         errors += 1
     read = 0
     guessed: list[str] = []
+    maybe: list[str] = []
+    tagger = None if args.no_maybe else _make_tagger(vocab)
     for path in files:
         try:
             found = _read_briefing(path)
@@ -144,6 +159,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             line = doc.lines.get("date", "")
             guessed.append(f"{path}:{line}: the date ({doc.meta['date'].date()}) was guessed "
                            "at ingest; check it, then set provenance date_source to checked")
+        if tagger is not None and "date" in doc.meta:  # a briefing, not a page
+            maybe += [f"{path}: {miss}" for miss in _near_misses(tagger, doc)]
+    if maybe:
+        print(f"{_plural(len(maybe), 'near-miss tag')} (found, below the bar for a tag; "
+              "`briefing accept FILE` adds a briefing's):")
+        for message in maybe:
+            print(f"  {message}")
     if guessed:
         print(f"{_plural(len(guessed), 'briefing')} to review (date guessed at ingest):")
         for message in guessed:
@@ -152,6 +174,66 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"checked {_plural(read, 'briefing')} and {_plural(len(vocab), 'vocabulary term')}: "
           f"{status}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _near_misses(tagger, doc: frontmatter.Document) -> list:
+    from briefing.ingest.review import near_misses
+
+    result = tagger.tag(str(doc.meta.get("title") or ""), doc.body)
+    return near_misses(result, have={f: doc.meta.get(f) or [] for f in FACETS})
+
+
+# --- accept ---------------------------------------------------------------------------------
+def cmd_accept(args: argparse.Namespace) -> int:
+    """Add a briefing's near misses (all, or those named) to its tags, editing only the
+    facet lines (as retag does)."""
+    from briefing.ingest import retag
+
+    try:
+        files = iter_markdown(args.paths)
+        tagger = _make_tagger(_vocabulary(args))
+    except (FileNotFoundError, frontmatter.FrontMatterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    wanted = {name.casefold() for name in args.only or []}
+    seen: set[str] = set()
+    added = changed = failed = 0
+    for path in files:
+        try:
+            found = _read_briefing(path)
+            if found is None or "date" not in found[1].meta:
+                continue  # Pelican's own format, or a page
+            text, doc = found
+            misses = [m for m in _near_misses(tagger, doc)
+                      if not wanted or m.name.casefold() in wanted]
+            seen.update(m.name.casefold() for m in misses)
+            if not misses:
+                continue
+            tags: dict[str, list[str]] = {}
+            for miss in misses:
+                tags.setdefault(miss.facet, []).append(miss.name)
+            plan = retag.plan(path, text, doc, tags)
+            for facet, names in plan.added.items():
+                for name in names:
+                    print(f"{path}: + {facet}: {name}")
+            if plan.changed and not args.dry_run:
+                retag.write(plan)
+        except (frontmatter.FrontMatterError, retag.RetagError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        except OSError as exc:
+            print(f"error: {path}: not written ({exc.strerror or exc})", file=sys.stderr)
+            failed += 1
+            continue
+        added += sum(len(names) for names in plan.added.values())
+        changed += plan.changed
+    for name in sorted(wanted - seen):
+        print(f"warning: {name!r} is not a near miss of any briefing given", file=sys.stderr)
+    verb = "would be added (dry run)" if args.dry_run else "added"
+    print(f"accept: {_plural(added, 'tag')} {verb} to {_plural(changed, 'briefing')}",
+          file=sys.stderr)
+    return 1 if failed else 0
 
 
 # --- tag ------------------------------------------------------------------------------------
@@ -301,8 +383,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exitcode
     files, outcomes = ingest.collect_inputs(args.paths)
+    near: list[list] = []
     try:
-        tagger = _tagger(args)
+        tagger = _tagger(args, near)
     except vocabulary.VocabularyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -331,6 +414,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         parts.insert(0, f"{counts['would-write']} would be written (dry run)")
     if not outcomes:
         parts = ["nothing to ingest"]
+    maybe = sum(len(found) for found in near)
+    if maybe:
+        parts.append(f"{_plural(maybe, 'near-miss tag')} in "
+                     f"{_plural(sum(1 for found in near if found), 'briefing')} to review "
+                     "(`briefing check` lists them)")
     print("ingest: " + ", ".join(parts), file=sys.stderr)
     return 1 if counts["failed"] else 0
 
@@ -391,11 +479,26 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate the vocabulary and every briefing under the given files or "
                     "folders: front matter, and every tag a vocabulary term (with a "
                     "suggestion for aliases and near misses). Lists briefings whose date was "
-                    "guessed at ingest. Exit 1 when there is any problem.")
+                    "guessed at ingest, and each briefing's near-miss tags (found below the "
+                    "bar; not problems). Exit 1 when there is any problem.")
     check.add_argument("paths", nargs="*", default=["content"], metavar="PATH",
                        help="briefing files or folders (default: content)")
+    check.add_argument("--no-maybe", action="store_true",
+                       help="do not tag the briefings again to list their near-miss tags")
     vocabulary_option(check)
     check.set_defaults(func=cmd_check)
+
+    acc = sub.add_parser(
+        "accept", help="add a briefing's near-miss tags (those `check` lists) to its tags",
+        description="Tag each briefing again and add its near misses (terms found below the "
+                    "bar for a tag, as `briefing check` lists them) to its tags; only the "
+                    "facet lines change.")
+    acc.add_argument("paths", nargs="+", metavar="PATH", help="briefing files or folders")
+    acc.add_argument("--only", action="append", metavar="NAME",
+                     help="accept only this term (repeat for more)")
+    acc.add_argument("--dry-run", action="store_true", help="show what would be added")
+    vocabulary_option(acc)
+    acc.set_defaults(func=cmd_accept)
     return parser
 
 

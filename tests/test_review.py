@@ -1,0 +1,92 @@
+"""Near misses (briefing.ingest.review): terms found below the bar are shown to the editor with
+the reason, never added silently; `briefing accept` adds them, editing only the facet lines."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from briefing.core import frontmatter
+from briefing.ingest.review import NEAR_SHARE, near_misses
+from briefing.ingest.tagger import Evidence, TagResult
+from conftest import CONTENT, ROOT
+
+BRIEFING = Path(sys.executable).parent / "briefing"
+MAYBE = re.compile(r"^  (?P<path>\S+\.md): maybe (?P<facet>\w+): (?P<name>.+) \((?P<why>.+)\)$",
+                   re.M)
+
+
+def run(*args):
+    return subprocess.run([str(BRIEFING), *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def _evidence(score, mentions=1, title=False, lede=False, paragraphs=1, first=0):
+    return Evidence(score=score, mentions=mentions, first=first, in_title=title,
+                    in_lede=lede, paragraphs=paragraphs)
+
+
+def test_a_near_miss_is_a_candidate_below_the_bar_and_says_why():
+    bars = {"region": 2.0, "actors": 2.0, "systems": 2.0}
+    result = TagResult(systems=["S-400"], evidence={
+        ("systems", "S-400"): _evidence(4.0, mentions=3),
+        ("systems", "RC-135"): _evidence(1.0, first=50),
+        ("systems", "Su-35"): _evidence(1.0, mentions=2, paragraphs=2, first=10),
+        ("systems", "Tor"): _evidence(NEAR_SHARE * 2.0 - 0.01),          # too weak
+        ("actors", "Vladimir Putin"): _evidence(1.5, lede=True),
+        ("region", "Crete"): _evidence(1.2),                               # the editor's tag
+    })
+    misses = near_misses(result, have={"region": ["crete"]}, thresholds=bars)
+    assert [str(m) for m in misses] == [
+        "maybe actors: Vladimir Putin (one mention in the lede)",
+        "maybe systems: Su-35 (2 mentions in 2 paragraphs of the body)",  # same score, first
+        "maybe systems: RC-135 (one mention in the body)",
+    ]
+
+
+def test_check_lists_near_misses_and_accept_adds_only_the_one_named(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    checked = run("check", str(content))
+    assert checked.returncode == 0, checked.stdout + checked.stderr  # not problems
+    found = list(MAYBE.finditer(checked.stdout))
+    assert found, checked.stdout
+    assert re.search(r"^\d+ near-miss tags? \(found, below the bar", checked.stdout, re.M)
+    first = found[0]
+    path, facet, name = Path(first["path"]), first["facet"], first["name"]
+    before = path.read_text(encoding="utf-8")
+
+    dry = run("accept", str(path), "--only", name, "--dry-run")
+    assert dry.returncode == 0 and f"+ {facet}: {name}" in dry.stdout, dry.stderr
+    assert path.read_text(encoding="utf-8") == before
+
+    accepted = run("accept", str(path), "--only", name)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "accept: 1 tag added to 1 briefing" in accepted.stderr
+    after = path.read_text(encoding="utf-8")
+    doc, old = frontmatter.parse(after, str(path)), frontmatter.parse(before, str(path))
+    assert doc.meta[facet] == list(old.meta.get(facet) or []) + [name]
+    assert doc.body == old.body
+    for key in old.meta:  # every other key as it was
+        if key not in (facet, "provenance"):
+            assert doc.meta[key] == old.meta[key], key
+
+    again = run("check", str(path))
+    assert f"maybe {facet}: {name} (" not in again.stdout
+    unknown = run("accept", str(path), "--only", "Nowhere Land")
+    assert "'nowhere land' is not a near miss" in unknown.stderr
+
+
+def test_ingest_counts_the_near_misses_it_leaves_to_the_editor(tmp_path):
+    raw = sorted((ROOT.parent / "shared" / "samples" / "raw").iterdir())[0]
+    out = tmp_path / "out"
+    proc = run("ingest", str(raw), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    written = list(out.glob("*.md"))
+    assert len(written) == 1
+    listed = MAYBE.findall(run("check", str(out)).stdout)
+    match = re.search(r"(\d+) near-miss tags? in 1 briefing to review", proc.stderr)
+    assert (int(match.group(1)) if match else 0) == len(listed)
