@@ -341,3 +341,18 @@ def test_add_parents(vocab):
 def test_add_parents_is_checked(vocab, bad):
     with pytest.raises(ValueError):
         Tagger(vocab, add_parents=bad)
+
+
+def test_when_no_system_is_central_the_ones_the_story_names_are_its_systems(tagger):
+    """A story of Turkish drones against air defences names each system once in the body:
+    none reaches the bar, and they are still what it is about (EMPTY_FACET_MIN)."""
+    from briefing.core import frontmatter
+
+    path = ROOT / "content" / "briefings" / "gna-retakes-al-watiya-with-turkish-drones.md"
+    doc = frontmatter.parse(path.read_text(encoding="utf-8"), str(path))
+    result = tagger.tag(doc.meta["title"], doc.body)
+    assert set(result.systems) == {"Bayraktar TB2", "Pantsir-S1"}
+    assert all(result.evidence[("systems", n)].score < 2.0 for n in result.systems)
+    # a story with a central system keeps to it: the sample names S-400 and S-300 often
+    title, body = read_article("viewus-russia-air-defense-libya.txt")
+    assert set(tagger.tag(title, body).systems) == {"S-400", "S-300"}

@@ -76,7 +76,10 @@ Salience
     ("Benghazi is 400 miles from Greece and Italy": 1 each). Then two rules complete the
     region facet: places listed together with a tagged place share its tag ("Niger, Burkina
     Faso and Mali"), and when no place reaches the threshold the story is at home - the
-    country of the leading actor, if the article names it as a place at all. Tags are
+    country of the leading actor, if the article names it as a place at all. When no actor
+    or no system reaches it, those the article names in its prose (a score of at least
+    :data:`EMPTY_FACET_MIN`, a body mention) are its tags: a drone strike story names the
+    drone and the air defence it hit once each, and is about them. Tags are
     ordered by score, then by first position; ``add_parents`` then appends ancestors.
 
 Modules

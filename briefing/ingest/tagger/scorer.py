@@ -17,7 +17,7 @@ from .words import (
     LIST_SEPS, MACRO_ROOT_WEIGHT, MILITARY_CUES, MILITARY_NOUNS, MOVEMENT, OPENERS,
     PERSON_MODIFIED, PLACE_NOUNS, PLACE_TO_COUNTRY, REGION_KIND_WEIGHT, ROLE_SHARE,
     SENTENCE_START, SOFT_ADVERBS, SOURCE_NOUNS, SPEECH, STATE_OR_MILITARY, STRONG_PLACE,
-    SURNAME_ALONE, THRESHOLDS, TITLES, TOKEN_SPLIT, WEAK, WEAK_PLACE, ZONE_WEIGHT)
+    EMPTY_FACET_MIN, SURNAME_ALONE, THRESHOLDS, TITLES, TOKEN_SPLIT, WEAK, WEAK_PLACE, ZONE_WEIGHT)
 
 if TYPE_CHECKING:
     from . import Tagger
@@ -552,6 +552,10 @@ class Scorer:
         tags["region"] += self._list_mates(tags["region"], groups, role_of)
         if not tags["region"]:
             tags["region"] = self._home_region(tags["actors"])
+        for facet, least in EMPTY_FACET_MIN.items():
+            if not tags[facet]:  # none is central: the story is about those it names
+                tags[facet] = [name for score, _, name in sorted(
+                    ranked[facet], key=lambda x: (-x[0], x[1], x[2])) if score >= least]
         for facet in FACETS:
             setattr(result, facet, self.t._with_parents(facet, tags[facet]))
         return result

@@ -13,6 +13,9 @@ ZONE_WEIGHT = {"title": 3.0, "lede": 2.5, "body": 1.0, "heading": 1.0, "dateline
 LEDE_SENTENCES = 2
 #: a term is a tag when its score reaches this
 THRESHOLDS = {"region": 2.25, "actors": 2.0, "systems": 2.0}
+#: when no term of these facets reaches the bar, the article's are those scoring at least
+#: this (a mention in the body): an intercept story names its aircraft once each
+EMPTY_FACET_MIN = {"actors": 0.9, "systems": 0.9}
 #: role shares: (region, actors) of a country mention in each role; an undecided mention
 #: splits like the article's decided mentions of that country
 ROLE_SHARE = {"place": (1.0, 0.0), "actor": (0.0, 1.0)}
