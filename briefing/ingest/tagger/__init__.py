@@ -84,8 +84,9 @@ Salience
 
 Modules
     ``words`` (weights, normalisation, cue words), ``matcher`` (the trie and the case rules),
-    ``segments`` (which text counts), ``scorer`` (roles, salience, the tags); the
-    :class:`Tagger` here ties them together.
+    ``segments`` (which text counts), ``document`` (the article's tokens), ``roles`` (actor
+    or place), ``scorer`` (salience and the tags); the :class:`Tagger` here ties them
+    together.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ from briefing.core.facets import FACETS
 from briefing.core.vocabulary import Vocabulary
 
 from .matcher import case_ok, Matcher, Mention
-from .scorer import Doc, Evidence, Scorer, TagResult
+from .document import Doc
+from .scorer import Evidence, Scorer, TagResult
 from .segments import prose_segments
 from .words import normalise, PAYLOAD, SEP_OK
 
