@@ -98,8 +98,8 @@ def check_tags(path: Path, doc: frontmatter.Document, vocab) -> list[str]:
     problems = []
     for facet in FACETS:
         for i, name in enumerate(doc.meta.get(facet, [])):
-            if (facet, name) in vocab:
-                continue
+            if (facet, vocab.canonical(facet, name)) in vocab:
+                continue  # a term, or one of its aliases (shown as the term)
             line = doc.lines.get(f"{facet}[{i}]") or doc.lines.get(facet) or ""
             where = f"{path}:{line}"
             suggestion = vocab.suggest(facet, name)

@@ -318,3 +318,32 @@ def test_the_facets_setting_reaches_the_scoring():
     only = scoring.related(items, options=regions)
     assert [link.key for link in only["a"]] == ["c"] and only["a"][0].shared == ("Libya",)
     assert only["b"] == []
+
+
+def test_an_alias_is_taken_as_its_term_by_the_build_and_by_check(tmp_path):
+    """`IRGC` is one of the aliases the vocabulary gives the Islamic Revolutionary Guard
+    Corps: the briefing is on that term's page, shown by its name, once, and check agrees."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    content = tmp_path / "content"
+    shutil.copytree(SITE, content)
+    (content / "briefings" / "alias.md").write_text(
+        "---\ntitle: Guards drill in the Gulf\ndate: 2024-06-03\nregion: [Iran]\n"
+        "actors: [IRGC, Islamic Revolutionary Guard Corps]\nsummary: A drill.\n---\n\n"
+        "Boats of the IRGC drilled near the strait.\n", encoding="utf-8")
+    build = build_site(content, tmp_path / "out")
+    assert build.returncode == 0, build.log
+    assert "'IRGC' is not in the vocabulary" not in build.log
+    assert not (build.output / "actors" / "irgc").exists()
+    term = build.page("actors/islamic-revolutionary-guard-corps/")
+    assert "Guards drill in the Gulf" in term
+    entry = next(r for r in api(build, "briefings.json")
+                 if r["url"] == "briefings/guards-drill-in-the-gulf/")
+    assert entry["actors"] == ["Islamic Revolutionary Guard Corps"]
+    checked = subprocess.run([str(Path(sys.executable).parent / "briefing"), "check",
+                              "--no-maybe", str(content / "briefings" / "alias.md")],
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -154,3 +154,23 @@ def test_article_or_page_is_decided_by_pelicans_rule_in_one_place():
     assert is_article("a.md") and not is_article("pages/a.md")          # Pelican's defaults
     assert not is_article("briefings/pages/a.md", [""], ["briefings/pages"])
     assert is_article("./briefings/a.md", ["briefings/"], [""])         # spelled loosely
+
+
+def test_a_misspelled_key_is_named_with_the_key_it_likely_means():
+    text = "---\ntitle: T\ndate: 2024-01-02\nxregion: [Libya]\nsytems: [S-400]\nmy note: ok\n---\nB\n"
+    with pytest.raises(fm.FrontMatterError) as err:
+        fm.parse(text, "x.md")
+    assert err.value.problems == [
+        (4, "xregion is not a key briefings use; did you mean region? (a key of your own "
+            "needs a name further from region)"),
+        (5, "sytems is not a key briefings use; did you mean systems? (a key of your own "
+            "needs a name further from systems)")]
+    assert fm.parse(text.replace("xregion", "region").replace("sytems", "systems"),
+                    "x.md").meta["my note"] == "ok"  # a key of one's own passes
+
+
+def test_an_unquoted_colon_in_a_title_gets_the_fix():
+    with pytest.raises(fm.FrontMatterError) as err:
+        fm.parse("---\ntitle: Iran: the talks resume\ndate: 2024-01-02\n---\nB\n", "x.md")
+    line, message = err.value.problems[0]
+    assert line == 2 and "must be quoted, e.g. title: \"Iran: the talks resume\"" in message

@@ -19,6 +19,7 @@ or the site's timezone; more than MAX_TAGS names in a facet, or one text with co
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import posixpath
 import re
@@ -117,6 +118,12 @@ def is_article(rel: str, article_paths=("",), page_paths=("pages",)) -> bool:
     rel = posixpath.normpath(rel.replace(os.sep, "/"))
     return _under(rel, article_paths) and not any(
         _under(rel, [p]) for p in page_paths if posixpath.normpath(p) not in ("", "."))
+
+
+def _near_key(key: str) -> str | None:
+    """The known key a misspelled one most likely means (xregion, sytems, regions)."""
+    found = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.8)
+    return found[0] if found else None
 
 
 def has_front_matter(text: str) -> bool:
@@ -308,6 +315,10 @@ def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
         elif lower != key and lower in KEYS:
             problems.append((at(key), f"{key}: write the key in lower case, {lower} "
                                       f"(Pelican would read it as {lower})"))
+        elif lower not in KEYS and (near := _near_key(lower)):
+            problems.append((at(key), f"{key} is not a key briefings use; did you mean "
+                                      f"{near}? (a key of your own needs a name further from "
+                                      f"{near})"))
         char = safeyaml.first_control(key) or safeyaml.first_control(data[key])
         if char:
             problems.append((at(key), f"{key}: {safeyaml.control_message(char)}"))

@@ -70,6 +70,9 @@ def yaml_problem(exc: yaml.YAMLError, first_line: int) -> tuple[int | None, str]
         mark = exc.context_mark  # an unclosed quote or bracket: point at its start
     line = first_line + mark.line if mark is not None else None
     what = " ".join(p for p in (exc.context, exc.problem) if p) or "cannot be read"
+    if "mapping values are not allowed" in what:  # `title: Iran: a test`
+        what += ("; a value with a colon and a space in it must be quoted, e.g. "
+                 'title: "Iran: the talks resume"')
     return line, f"invalid YAML: {what}"
 
 

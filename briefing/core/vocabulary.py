@@ -95,11 +95,14 @@ class Vocabulary:
     def _rebuild(self) -> None:
         self._index = {f: {} for f in self.terms}
         self._children = {f: {} for f in self.terms}
+        self._aliases: dict[str, dict[str, str]] = {f: {} for f in self.terms}
         for facet, terms in self.terms.items():
             index = self._index[facet]
             for term in terms.values():
                 for spelling in (term.name, *term.aliases):
                     index.setdefault(norm_key(spelling), term.name)
+                for alias in term.aliases:
+                    self._aliases[facet].setdefault(alias.casefold(), term.name)
                 if term.parent:
                     self._children[facet].setdefault(term.parent, []).append(term.name)
         # the keys of each facet by length, for near misses (a few edits change the length
@@ -117,6 +120,14 @@ class Vocabulary:
     def __contains__(self, item: tuple[str, str]) -> bool:
         facet, name = item
         return name in self.terms.get(facet, {})
+
+    def canonical(self, facet: str, name: str) -> str:
+        """The term's name for a tag: the name itself when it is a term, the term's when it
+        is one of the aliases the vocabulary gives (case aside: "IRGC" is the Islamic
+        Revolutionary Guard Corps), else the tag as written (an unknown term)."""
+        if name in self.terms.get(facet, {}):
+            return name
+        return self._aliases.get(facet, {}).get(name.casefold(), name)
 
     def resolve(self, facet: str, text: str) -> Term | None:
         """The term a name or alias stands for (loosely: case, accents and punctuation aside)."""

@@ -164,11 +164,13 @@ class FacetsGenerator(Generator):
         vocab = load_vocabulary(opts)
         articles = list(self.context.get("articles", []))
         facet_keys = tuple(opts["FACETS"])
-        entries = [
-            facet_index.Entry(i, a.date, {f: tuple(str(t) for t in getattr(a, f, []) or [])
-                                          for f in facet_keys})
-            for i, a in enumerate(articles)
-        ]
+        def names(article, facet):
+            """The briefing's tags of a facet, an alias as its term's name, each once."""
+            return tuple(dict.fromkeys(vocab.canonical(facet, str(t))
+                                       for t in getattr(article, facet, []) or []))
+
+        entries = [facet_index.Entry(i, a.date, {f: names(a, f) for f in facet_keys})
+                   for i, a in enumerate(articles)]
 
         def slug_of(facet, name):
             term = vocab.get(facet, name)
@@ -217,9 +219,8 @@ class FacetsGenerator(Generator):
         for article in articles + list(self.context.get("drafts", [])) \
                 + list(self.context.get("hidden_articles", [])):
             for facet in facet_keys:
-                names = [str(t) for t in getattr(article, facet, []) or []]
                 setattr(article, facet, [self.terms.get((facet, n)) or self._orphan(facet, n)
-                                         for n in names])
+                                         for n in names(article, facet)])
 
         self.facets = [Facet(f, opts, [t for (tf, _), t in self.terms.items() if tf == f])
                        for f in facet_keys]

@@ -82,9 +82,11 @@ def add_related(generator):
         return
     path = opts["BRIEFING_VOCABULARY"] or vocabulary.default_path()
     started = time.perf_counter()
+    vocab = vocabulary.load(path)  # (once per build: the facets plugin reads the same)
     items = [
         scoring.Item(key=os.path.abspath(a.source_path), date=a.date,
-                     terms={f: tuple(str(t) for t in getattr(a, f, []) or [])
+                     terms={f: tuple(dict.fromkeys(vocab.canonical(f, str(t))  # alias: term
+                                                   for t in getattr(a, f, []) or []))
                             for f in opts["FACETS"]},
                      word_hashes=_hashes(a))
         for a in articles
@@ -103,7 +105,7 @@ def add_related(generator):
         if threshold and len(items) >= threshold:  # a large archive: see the setting
             found = scoring.ScoringProcess().ranked(items, path, options)
         else:
-            found = scoring.ranked(items, vocabulary.load(path).ancestors, options)
+            found = scoring.ranked(items, vocab.ancestors, options)
         cache.save(tuple(found))
     del items
     # each briefing's links, straight from the arrays (positions in `articles`)
