@@ -158,7 +158,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if isinstance(provenance, dict) and provenance.get("date_source") == "ingest":
             line = doc.lines.get("date", "")
             guessed.append(f"{path}:{line}: the date ({doc.meta['date'].date()}) was guessed "
-                           "at ingest; check it, then set provenance date_source to checked")
+                           f"at ingest; check it, then run `briefing confirm {path}`")
         if tagger is not None and "date" in doc.meta:  # a briefing, not a page
             maybe += [f"{path}: {miss}" for miss in _near_misses(tagger, doc)]
     if maybe:
@@ -233,6 +233,37 @@ def cmd_accept(args: argparse.Namespace) -> int:
     verb = "would be added (dry run)" if args.dry_run else "added"
     print(f"accept: {_plural(added, 'tag')} {verb} to {_plural(changed, 'briefing')}",
           file=sys.stderr)
+    return 1 if failed else 0
+
+
+# --- confirm --------------------------------------------------------------------------------
+def cmd_confirm(args: argparse.Namespace) -> int:
+    """Mark the dates ingest guessed as checked (after the editor looked at them)."""
+    from briefing.ingest import retag
+
+    try:
+        files = iter_markdown(args.paths)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    confirmed = failed = 0
+    for path in files:
+        try:
+            found = _read_briefing(path)
+            if found is None or "date" not in found[1].meta:
+                continue
+            plan = retag.confirm_date(path, *found)
+            if plan.changed:
+                retag.write(plan)
+                print(f"{path}: date {plan.added['date'][0]} confirmed")
+                confirmed += 1
+        except (frontmatter.FrontMatterError, retag.RetagError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+        except OSError as exc:
+            print(f"error: {path}: not written ({exc.strerror or exc})", file=sys.stderr)
+            failed += 1
+    print(f"confirm: {_plural(confirmed, 'date')} confirmed", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -499,6 +530,14 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument("--dry-run", action="store_true", help="show what would be added")
     vocabulary_option(acc)
     acc.set_defaults(func=cmd_accept)
+
+    con = sub.add_parser(
+        "confirm", help="mark the dates ingest guessed as checked",
+        description="For each briefing whose date ingest had to guess (`check` lists them), "
+                    "record that an editor checked it: provenance date_source becomes "
+                    "checked; nothing else in the file changes.")
+    con.add_argument("paths", nargs="+", metavar="PATH", help="briefing files or folders")
+    con.set_defaults(func=cmd_confirm)
     return parser
 
 

@@ -112,3 +112,32 @@ def test_row8_retag_refuses_to_write_a_file_changed_since_it_was_read(tmp_path, 
     err = capsys.readouterr().err
     assert f"error: {path}: changed since retag read it; not written (run retag again)" in err
     assert "saved meanwhile" in path.read_text(encoding="utf-8")
+
+
+def test_confirming_a_guessed_date_changes_that_value_only(tmp_path):
+    """`briefing confirm`: provenance date_source ingest -> checked, every other byte kept,
+    and check stops listing it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "briefings" / "x.md"
+    path.parent.mkdir()
+    text = ("---\r\ntitle: T\r\ndate: 2026-11-01  # guessed\r\nregion: [Libya]\r\n"
+            "provenance:\r\n  raw: raw/x.txt\r\n  date_source: ingest   # by ingest\r\n"
+            "---\r\nBody.\r\n")
+    path.write_bytes(text.encode("utf-8"))
+    briefing = [str(Path(sys.executable).parent / "briefing")]
+    listed = subprocess.run(briefing + ["check", "--no-maybe", str(path)], capture_output=True,
+                            text=True, timeout=120)
+    assert f"run `briefing confirm {path}`" in listed.stdout
+    done = subprocess.run(briefing + ["confirm", str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0 and "date 2026-11-01 confirmed" in done.stdout, done.stderr
+    assert path.read_bytes() == text.replace("date_source: ingest", "date_source: checked") \
+        .encode("utf-8")
+    again = subprocess.run(briefing + ["check", "--no-maybe", str(path)], capture_output=True,
+                           text=True, timeout=120)
+    assert "guessed at ingest" not in again.stdout
+    twice = subprocess.run(briefing + ["confirm", str(path)], capture_output=True, text=True,
+                           timeout=120)
+    assert "0 dates confirmed" in twice.stderr
