@@ -62,8 +62,11 @@ check: $(STAMP) ## validate every briefing in INPUTDIR (front matter, tags, voca
 ingest: $(STAMP) ## ingest every raw page in RAW (default raw/) into INPUTDIR/briefings
 	$(BIN)/briefing ingest --out "$(INPUTDIR)/briefings" "$(RAW)"
 
-eval-clean: $(STAMP) ## measure the cleaner on the shared dev set (F1, boilerplate, pages/s)
-	$(BIN)/python tools/eval_clean.py --dev "$(SHARED)/eval/clean-dev"
+eval-clean: $(STAMP) ## measure the cleaner on both dev sets, tune and validation parts (F1, titles, pages/s)
+	$(BIN)/python tools/eval_clean.py --dev "$(SHARED)/eval/clean-dev" "$(SHARED)/eval/clean-readability" --split tune,validation,all
+
+fit-title: $(STAMP) ## refit the dump cleaner's headline scorer on the TUNE part of both dev sets
+	$(BIN)/python tools/fit_title.py --dev "$(SHARED)/eval/clean-dev" "$(SHARED)/eval/clean-readability"
 
 eval-tags: $(STAMP) ## measure the tagger on the shared dev set (precision, recall, articles/s)
 	$(BIN)/python tools/eval_tags.py --dev "$(SHARED)/eval/tags-dev"
@@ -85,4 +88,4 @@ clean: ## remove what the build made in OUTPUTDIR (nothing else), and the build 
 	@if [ -d "$(OUTPUTDIR)" ]; then $(PY) -m briefing.site.outputdir clean "$(OUTPUTDIR)"; fi
 	rm -rf "$(BASEDIR)/cache"
 
-.PHONY: help install html regenerate serve devserver publish check ingest eval-clean eval-tags eval-related bench test clean
+.PHONY: help install html regenerate serve devserver publish check ingest eval-clean fit-title eval-tags eval-related bench test clean

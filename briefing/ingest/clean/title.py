@@ -14,8 +14,11 @@ candidate line (a few words, no date, no credit, no link) gets a score from feat
 * what it is not: an entry in a list of stories (a "Most Popular" heading above it,
   headlines on both sides, headline/date pairs around it), a dek under the headline.
 
-The weights were set by hand and checked against a ranking fit on the development pages;
-every feature is a property of the text, none names a site.  The window searched ends a
+The weights were first set by hand (:data:`HAND_WEIGHTS`, checked against a ranking fit on
+the development pages).  The score is now a logistic regression's log-odds that keeps them as
+its prior: the hand score is a fixed offset and the fit (:mod:`.title_model`: more features,
+the corrections in ``title_weights.json``, fitted by ``tools/fit_title.py`` on the TUNE part of
+the dev pages, with a strong L2 penalty) learns only corrections to it; every feature is a property of the text, none names a site.  The window searched ends a
 couple of lines into the body (a body may start at its headline) and reaches
 :data:`WINDOW` lines above it.
 """
@@ -29,19 +32,20 @@ from collections import Counter
 
 from . import boilerplate as bp
 from . import meta
+from . import title_model as model
 from .lines import BAD, GOOD, SHORT, Line
 
 log = logging.getLogger(__name__)
 
 __all__ = ["find_title", "score_candidates", "page_title_line", "strip_site_suffix",
-           "is_meta_line", "WEIGHTS"]
+           "is_meta_line", "WEIGHTS", "HAND_WEIGHTS", "hand_score"]
 
 WINDOW = 70  # lines above the body searched for the headline
-MIN_SCORE = 1.0  # a weaker best candidate is no headline
+MIN_SCORE = model.THRESHOLD  # a weaker best candidate is no headline (fitted)
 WALK = 16  # lines below a candidate searched for its byline/date or the lede
 BODY_WORDS = 500  # words of the body compared with the candidates
 
-# Feature weights.  Shape (_shape): len_* (word count), period, colon (ends with ":" or ","),
+# Feature names.  Shape (_shape): len_* (word count), period, colon (ends with ":" or ","),
 # good (reads as running text), name, logo, caps, crumb, dash, quote, bullet.  Neighbours
 # (_walk_features): meta0/meta1 (a byline or date below, with no or one headline-shaped line
 # between), meta_adj (right below), body (the lede follows), list_above (headline/date pairs
@@ -49,8 +53,9 @@ BODY_WORDS = 500  # words of the body compared with the candidates
 # (a menu entry).  Body (_cheap_features): ov_frac/ov_cnt (words shared with the article),
 # inside (in the body), dist (lines above it).  Other lines (score_candidates): pt_head (the
 # head of the page's <title> line), extended (another line is this one and a little more),
-# extends (this line is another candidate and a little more).
-WEIGHTS = {
+# extends (this line is another candidate and a little more).  The rest: title_model's
+# docstring.  These are the hand weights, the prior of the fitted score (title_model).
+HAND_WEIGHTS = {
     "len_ok": 2.0, "len_mid": 1.0, "len_two": 0.0, "len_one": -2.5,
     "period": -1.5, "colon": -2.0, "good": -0.5, "name": -2.5, "logo": -3.0,
     "caps": -2.0, "crumb": -3.0, "dash": -2.0, "quote": -1.0, "bullet": -1.5,
@@ -61,6 +66,20 @@ WEIGHTS = {
     "listed": -2.5, "dek": -1.5,
     "pt_head": 3.0, "extended": 2.0, "extends": -2.5,
 }
+HAND_MIN_SCORE = 1.0  # the hand rules' threshold (the score without the fit)
+
+
+def hand_score(f: dict[str, float]) -> float:
+    """The hand rules' score of a candidate with features *f* (the fit's prior)."""
+    get = HAND_WEIGHTS.get
+    return sum(get(k, 0.0) * v for k, v in f.items())
+
+
+# the score's weights: the prior's hand weight plus the fitted correction, per feature
+WEIGHTS = {k: model.PRIOR * HAND_WEIGHTS.get(k, 0.0) + model.CORRECTIONS.get(k, 0.0)
+           for k in sorted(set(HAND_WEIGHTS) | set(model.CORRECTIONS))}
+BIAS = model.BIAS
+WALK_FEATURES = ("meta0", "meta1", "meta_adj", "body", "nav", "list_above", "meta_above", "listed", "dek")
 
 TITLE_SPLIT = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|\u00bb|\u00b7|:)\s+")
 _SITE_SPLIT = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|\u00bb|\u00b7)\s+")
@@ -445,9 +464,11 @@ def score_candidates(lines: list[Line], first: int, last: int, exclude=frozenset
     cand_norms = {lines[i].norm for i in cands if len(lines[i].norm) >= 12}
     pt = page_title_line(lines)
     head_norm = bp.norm_line(pt[0]) if pt else ""
+    ctx = model.Context(lines, first, lo, hi)
     cheap = []
     for i in cands:
         f = _cheap_features(lines, i, first, body_words)
+        model.extra_features(ctx, i, f)
         n = lines[i].norm
         if head_norm and n == head_norm:
             f["pt_head"] = 1
@@ -455,7 +476,7 @@ def score_candidates(lines: list[Line], first: int, last: int, exclude=frozenset
             f["extended"] = 1
         if len(n) >= 25 and _extends(n, cand_norms):
             f["extends"] = 1
-        cheap.append((sum(WEIGHTS[k] * v for k, v in f.items()), i, f))
+        cheap.append((_score(f), i, f))
     # best first; a candidate whose cheap score cannot catch up with the best full
     # score found so far, whatever its neighbours, is not walked (branch and bound)
     cheap.sort(key=lambda x: -x[0])
@@ -465,7 +486,7 @@ def score_candidates(lines: list[Line], first: int, last: int, exclude=frozenset
         if trace is None and s0 + _WALK_MAX < best:
             break
         _walk_features(lines, i, first, lo, exclude, f)
-        s = sum(WEIGHTS[k] * v for k, v in f.items())
+        s = _score(f)
         best = max(best, s)
         if trace is not None:
             trace.append((i, f))
@@ -474,8 +495,21 @@ def score_candidates(lines: list[Line], first: int, last: int, exclude=frozenset
     return out
 
 
-# the most the walk features can add to a candidate's score
-_WALK_MAX = sum(WEIGHTS[k] for k in ("meta0", "meta_adj", "body", "meta_above"))
+def _score(f: dict[str, float]) -> float:
+    """The log-odds that a candidate with features *f* is the headline."""
+    get = WEIGHTS.get
+    return BIAS + sum(get(k, 0.0) * v for k, v in f.items())
+
+
+def _walk_max() -> float:
+    """The most the walk features (all 0/1) can add to a candidate's score: meta0 and meta1
+    exclude each other, and so do list_above and meta_above."""
+    w = {k: max(0.0, WEIGHTS.get(k, 0.0)) for k in WALK_FEATURES}
+    return max(w["meta0"], w["meta1"]) + max(w["list_above"], w["meta_above"]) \
+        + sum(v for k, v in w.items() if k not in ("meta0", "meta1", "list_above", "meta_above"))
+
+
+_WALK_MAX = _walk_max()
 
 
 def find_title(lines: list[Line], first: int, last: int, exclude=frozenset()) -> int | None:
