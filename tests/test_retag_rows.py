@@ -117,9 +117,6 @@ def test_row8_retag_refuses_to_write_a_file_changed_since_it_was_read(tmp_path, 
 def test_confirming_a_guessed_date_changes_that_value_only(tmp_path):
     """`briefing confirm`: provenance date_source ingest -> checked, every other byte kept,
     and check stops listing it."""
-    import subprocess
-    import sys
-
     path = tmp_path / "briefings" / "x.md"
     path.parent.mkdir()
     text = ("---\r\ntitle: T\r\ndate: 2026-11-01  # guessed\r\nregion: [Libya]\r\n"
