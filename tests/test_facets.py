@@ -121,9 +121,9 @@ def test_export_lists_every_briefing_with_related_urls(site):
 
 
 def test_unknown_term_gets_a_page_and_a_warning_with_a_suggestion(site):
-    assert "unknown-term.md: systems term 'S400' is not in the vocabulary " \
+    assert "unknown-term.md: systems term 'S-4000' is not in the vocabulary " \
            "(did you mean S-400?)" in site.log
-    html = site.page("systems/s400/")
+    html = site.page("systems/s-4000/")
     assert "not in the vocabulary" in html
 
 
