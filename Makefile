@@ -59,8 +59,20 @@ publish: $(STAMP) ## build the site for publication with PUBLISHCONF
 check: $(STAMP) ## validate every briefing in INPUTDIR (front matter, tags, vocabulary)
 	$(BIN)/briefing check "$(INPUTDIR)"
 
-ingest: $(STAMP) ## ingest every raw page in RAW (default raw/) into INPUTDIR/briefings
+ingest: $(STAMP) ## ingest every raw page in RAW (default raw/) into INPUTDIR/briefings, as drafts
 	$(BIN)/briefing ingest --out "$(INPUTDIR)/briefings" "$(RAW)"
+
+review: $(STAMP) ## list the drafts awaiting review, with what needs a look in each
+	$(BIN)/briefing review "$(INPUTDIR)/briefings"
+
+publish-drafts: $(STAMP) ## publish every draft that passes check (the others are named, with why)
+	$(BIN)/briefing publish "$(INPUTDIR)/briefings"
+
+tag: $(STAMP) ## print the tags the tagger gives every briefing (FILES=... for some)
+	$(BIN)/briefing tag $(or $(FILES),"$(INPUTDIR)/briefings")
+
+retag: $(STAMP) ## show the tags a vocabulary change would add (RETAGOPTS=--write adds them)
+	$(BIN)/briefing retag $(RETAGOPTS) "$(INPUTDIR)/briefings"
 
 eval-clean: $(STAMP) ## measure the cleaner on both dev sets, tune and validation parts (F1, titles, pages/s)
 	$(BIN)/python tools/eval_clean.py --dev "$(SHARED)/eval/clean-dev" "$(SHARED)/eval/clean-readability" --split tune,validation,all
@@ -73,7 +85,7 @@ eval-tags: $(STAMP) ## measure the tagger on the shared dev set (precision, reca
 
 eval-related: $(STAMP) ## ingest the tags dev set, build it, and score its related links
 	rm -rf "$(BASEDIR)/.bench/related"
-	$(BIN)/briefing ingest --out "$(BASEDIR)/.bench/related/content/briefings" "$(SHARED)"/eval/tags-dev/*.txt
+	$(BIN)/briefing ingest --publish --out "$(BASEDIR)/.bench/related/content/briefings" "$(SHARED)"/eval/tags-dev/*.txt
 	$(PELICAN) "$(BASEDIR)/.bench/related/content" -o "$(BASEDIR)/.bench/related/output" -s "$(CONFFILE)" -e SEARCH_INDEX=false
 	$(BIN)/python "$(SHARED)/eval/related-dev/score.py" "$(BASEDIR)/.bench/related/output"
 
@@ -88,4 +100,4 @@ clean: ## remove what the build made in OUTPUTDIR (nothing else), and the build 
 	@if [ -d "$(OUTPUTDIR)" ]; then $(PY) -m briefing.site.outputdir clean "$(OUTPUTDIR)"; fi
 	rm -rf "$(BASEDIR)/cache"
 
-.PHONY: help install html regenerate serve devserver publish check ingest eval-clean fit-title eval-tags eval-related bench test clean
+.PHONY: help install html regenerate serve devserver publish check ingest review publish-drafts tag retag eval-clean fit-title eval-tags eval-related bench test clean

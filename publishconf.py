@@ -17,3 +17,9 @@ RELATIVE_URLS = False
 # Not True: Pelican would delete the whole folder, files no build made included. The
 # output ledger (briefing/site/outputdir.py) removes what earlier builds made and this one does not.
 DELETE_OUTPUT_DIRECTORY = False
+
+# Drafts (what ingest writes, until `briefing publish`) are seen in development builds only,
+# under drafts/ with a banner; the published site has none of them.
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""
+

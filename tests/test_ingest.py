@@ -62,15 +62,71 @@ def test_sample_becomes_a_clean_briefing(tmp_path, raw):
         assert junk not in path.read_text()
 
 
-def test_briefing_written_by_ingest_builds(tmp_path, raw):
+def _everything_but_drafts(output: Path) -> str:
+    """The text of every file of a built site but the drafts' own pages."""
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace")
+                     for p in sorted(output.rglob("*"))
+                     if p.is_file() and "drafts" not in p.relative_to(output).parts
+                     and not p.name.startswith(".")  # the build's own ledger
+                     and p.suffix in (".html", ".xml", ".json", ".txt"))
+
+
+def test_ingest_writes_a_draft_that_builds_apart_until_it_is_published(tmp_path, raw):
     content = tmp_path / "content"
     out = content / "briefings"
     assert run("--out", out, "--date", "2024-12-19", raw).returncode == 0
+    path = only_briefing(out)
+    assert frontmatter.parse(path.read_text()).meta["status"] == "draft"
+    slug = path.stem
+
+    # a development build shows it under drafts/, with a banner, and nowhere else
     build = build_site(content, tmp_path / "site")
     assert build.returncode == 0, build.log
-    slug = only_briefing(out).stem
-    html = build.page(f"briefings/{slug}/")
-    assert "Daniel Kim" in html and "Yonhap News" in html
+    draft = build.page(f"drafts/{slug}/")
+    assert "Daniel Kim" in draft and "Yonhap News" in draft
+    assert 'class="draft-banner"' in draft and '<meta name="robots" content="noindex">' in draft
+    assert not (build.output / "briefings" / slug).exists()
+    assert slug not in _everything_but_drafts(build.output)  # home, feeds, sitemap, export...
+
+    # the published site has no trace of it
+    published = build_site(content, tmp_path / "published", conf="publishconf.py",
+                           extra=["-e", "SEARCH_INDEX=false"])
+    assert published.returncode == 0, published.log
+    assert not (published.output / "drafts").exists()
+    assert slug not in _everything_but_drafts(published.output)
+
+    # review lists it; publish flips its status, nothing else; then it is a briefing
+    review = subprocess.run([str(BRIEFING), "review", str(out)], capture_output=True,
+                            text=True, timeout=120)
+    assert f"{path}: " in review.stdout and "1 draft awaiting review" in review.stderr
+    before = path.read_text(encoding="utf-8")
+    done = subprocess.run([str(BRIEFING), "publish", str(out)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and "1 draft published" in done.stderr, done.stderr
+    after = path.read_text(encoding="utf-8")
+    assert frontmatter.parse(after).meta["status"] == "published"
+    assert frontmatter.parse(after).body == frontmatter.parse(before).body
+    assert not ingest.edited_by_hand(after)  # publishing is not an editor's edit
+    rebuilt = build_site(content, tmp_path / "site")
+    assert rebuilt.returncode == 0, rebuilt.log
+    page = rebuilt.page(f"briefings/{slug}/")
+    assert "Daniel Kim" in page and 'class="draft-banner"' not in page
+    assert not (rebuilt.output / "drafts" / slug).exists()
+    assert f"briefings/{slug}/" in rebuilt.page("index.html")
+
+
+def test_ingest_publish_skips_the_draft_and_an_update_keeps_the_status(tmp_path, raw):
+    out = tmp_path / "briefings"
+    assert run("--out", out, "--publish", raw).returncode == 0
+    path = only_briefing(out)
+    assert "status" not in frontmatter.parse(path.read_text()).meta
+    # the page changes at its source: the update keeps the briefing published
+    page = raw / SAMPLE.name
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line of the article, added "
+                    "by the site later in the day.\n", encoding="utf-8")
+    proc = run("--out", out, raw)
+    assert proc.returncode == 0 and "1 updated" in proc.stderr, proc.stderr
+    assert "status" not in frontmatter.parse(only_briefing(out).read_text()).meta
 
 
 def test_page_without_date_gets_the_day_of_ingest_marked_for_review(tmp_path, raw):

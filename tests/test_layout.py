@@ -17,7 +17,7 @@ FORBIDDEN = {
     "ingest": ("pelican", "briefing.site", "briefing.cli"),
     "site": ("pelican", "trafilatura", "briefing.ingest", "briefing.cli"),
 }
-LOOSE_ALLOWED = {"__init__.py", "cli.py"}
+LOOSE_ALLOWED = {"__init__.py"}
 MAX_LINES = 600
 
 
@@ -73,7 +73,7 @@ def test_the_rules_catch_a_breach(tmp_path):
 
 def test_no_loose_modules_and_every_module_says_what_it_holds():
     loose = [p.name for p in PACKAGE.glob("*.py") if p.name not in LOOSE_ALLOWED]
-    assert not loose, f"modules outside core/, ingest/ and site/: {loose}"
+    assert not loose, f"modules outside core/, ingest/, site/ and cli/: {loose}"
     silent = [str(p.relative_to(ROOT)) for p in modules(PACKAGE) + modules(PLUGINS)
               if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))]
     assert not silent, f"modules without an opening docstring: {silent}"

@@ -85,7 +85,7 @@ def ingest_and_build(tmp_path: Path, name: str, page: str):
     raw.mkdir()
     (raw / name).write_text(page, encoding="utf-8")
     content = small_site(tmp_path)
-    done = subprocess.run([str(BRIEFING), "ingest", "--out", str(content / "briefings"),
+    done = subprocess.run([str(BRIEFING), "ingest", "--publish", "--out", str(content / "briefings"),
                            str(raw)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     build = build_site(content, tmp_path / "out", extra=["-e", "SEARCH_INDEX=false"])

@@ -65,6 +65,7 @@ class IngestOptions:
     source_url: str | None = None
     force: bool = False
     dry_run: bool = False
+    publish: bool = False  # new briefings published at once, not drafts for review
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -203,6 +204,8 @@ def build(extracted: Extracted, raw_name: str, raw_hash: str, options: IngestOpt
         meta["caption"] = extracted.caption
         if extracted.caption_credit:
             meta["caption_credit"] = extracted.caption_credit
+    if not options.publish:
+        meta["status"] = "draft"  # reviewed, then `briefing publish`
     meta["provenance"] = {
         "raw": raw_name,
         "sha256": raw_hash,
@@ -211,6 +214,17 @@ def build(extracted: Extracted, raw_name: str, raw_hash: str, options: IngestOpt
         "checksum": _ZERO,
     }
     return slug, meta, extracted.body
+
+
+def _keep_status(meta: dict, target: Path) -> None:
+    front = read_front(target) if target.exists() else None
+    if front is None:
+        return
+    status = front[0].get("status")
+    if status in (None, "published"):
+        meta.pop("status", None)
+    else:
+        meta["status"] = status
 
 
 def render(meta: dict, body: str) -> str:
@@ -491,6 +505,7 @@ def ingest_file(path: Path, options: IngestOptions, existing: Existing,
                     saved = backup(target, dt.datetime.now())
                     warnings.append(f"{target}: edited by hand; backup kept as {saved.name}")
             meta["slug"] = target.stem  # an update keeps the briefing's address
+            _keep_status(meta, target)  # and its status: a published one stays published
             if not options.dry_run:
                 fileio.write_atomic(target, render(meta, body), fsync=True)
         if options.dry_run:

@@ -1,5 +1,6 @@
 """Surgical edits of a briefing's front matter: re-tag after a vocabulary change (add tags,
-never remove one), and confirm a date ingest guessed (:func:`confirm_date`).
+never remove one), confirm a date ingest guessed (:func:`confirm_date`), publish a draft
+(:func:`publish`).
 
 The briefing file is edited surgically, at the places YAML itself gives for each facet's
 value (PyYAML's node marks): a block list gains ``- name`` lines after its last item, with
@@ -151,35 +152,53 @@ def rewrite(text: str, doc: frontmatter.Document, added: dict[str, list[str]],
     return out
 
 
+def _set_scalar(path: Path, text: str, doc: frontmatter.Document, keys: tuple[str, ...],
+                value: str) -> str:
+    """The text with the plain value at ``keys`` (``("status",)``, ``("provenance",
+    "date_source")``) replaced by ``value``, in place; every other byte kept (but the
+    provenance checksum of a briefing nobody edited)."""
+    start, end, _ = _front_span(text, doc)
+    loader = yaml.SafeLoader(text[start:end])
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise RetagError(f"{path}: the front matter cannot be edited safely ({exc})") from None
+    finally:
+        loader.dispose()
+    for key in keys:
+        node = next((v for k, v in getattr(node, "value", []) if isinstance(node, yaml.MappingNode)
+                     and getattr(k, "value", None) == key), None)
+    where = " ".join(keys)
+    if not isinstance(node, yaml.ScalarNode) or node.start_mark.index == node.end_mark.index:
+        raise RetagError(f"{path}: {where} cannot be found to edit; set it by hand")
+    out = text[:start + node.start_mark.index] + value + text[start + node.end_mark.index:]
+    check = frontmatter.parse(out, str(path), require_date=False)
+    got = check.meta
+    for key in keys:
+        got = got.get(key) if isinstance(got, dict) else None
+    if got != value or check.body != doc.body:
+        raise RetagError(f"{path}: {where} cannot be changed without changing anything "
+                         f"else; set it to {value} by hand")
+    return refresh_checksum(out) if not edited_by_hand(text) else out
+
+
 def confirm_date(path: Path, text: str, doc: frontmatter.Document) -> Retag:
     """The briefing with its guessed date confirmed: ``provenance: date_source: ingest``
     becomes ``checked``, the one value changed in place (an empty plan when the date was not
     guessed)."""
     result = Retag(path, read=hashlib.sha1(text.encode("utf-8", "surrogateescape")).digest())
     provenance = doc.meta.get("provenance")
-    if not isinstance(provenance, dict) or provenance.get("date_source") != "ingest":
-        return result
-    start, end, _ = _front_span(text, doc)
-    loader = yaml.SafeLoader(text[start:end])
-    try:
-        root = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        raise RetagError(f"{path}: the front matter cannot be edited safely ({exc})") from None
-    finally:
-        loader.dispose()
-    node = None
-    for key, value in getattr(root, "value", []):
-        if getattr(key, "value", None) == "provenance" and isinstance(value, yaml.MappingNode):
-            node = next((v for k, v in value.value
-                         if getattr(k, "value", None) == "date_source"), None)
-    if not isinstance(node, yaml.ScalarNode):  # pragma: no cover - parse() found it above
-        raise RetagError(f"{path}: provenance date_source cannot be found to edit")
-    out = text[:start + node.start_mark.index] + "checked" + text[start + node.end_mark.index:]
-    check = frontmatter.parse(out, str(path), require_date=False)
-    if check.meta.get("provenance", {}).get("date_source") != "checked" or check.body != doc.body:
-        raise RetagError(f"{path}: the date cannot be confirmed without changing anything "
-                         "else; set provenance date_source to checked by hand")
-    result.text = refresh_checksum(out) if not edited_by_hand(text) else out
-    result.added = {"date": [str(doc.meta["date"].date())]}
+    if isinstance(provenance, dict) and provenance.get("date_source") == "ingest":
+        result.text = _set_scalar(path, text, doc, ("provenance", "date_source"), "checked")
+        result.added = {"date": [str(doc.meta["date"].date())]}
     return result
 
+
+def publish(path: Path, text: str, doc: frontmatter.Document) -> Retag:
+    """The draft with ``status: published``, that value changed in place (an empty plan
+    when it is not a draft)."""
+    result = Retag(path, read=hashlib.sha1(text.encode("utf-8", "surrogateescape")).digest())
+    if doc.meta.get("status") == "draft":
+        result.text = _set_scalar(path, text, doc, ("status",), "published")
+        result.added = {"status": ["published"]}
+    return result

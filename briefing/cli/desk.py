@@ -1,0 +1,236 @@
+"""The editor's desk: ``check`` (every problem, guessed dates, near misses), ``accept``
+(near misses into tags), ``confirm`` (a guessed date), ``review`` (the drafts, with what needs
+a look) and ``publish`` (drafts that pass check)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from briefing.core import frontmatter
+
+from .common import (
+    check_tags, iter_markdown, make_tagger, near_misses_of, plural, read_briefing, vocabulary_of)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from briefing.core import vocabulary
+
+    try:
+        files = iter_markdown(args.paths)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    errors = 0
+    try:
+        vocab = vocabulary_of(args)
+    except vocabulary.VocabularyError as exc:
+        print(exc)
+        return 1
+    for line, message in vocab.problems:
+        print(f"{vocab.path}:{line}: {message}" if line else f"{vocab.path}: {message}")
+        errors += 1
+    read = 0
+    guessed: list[str] = []
+    maybe: list[str] = []
+    tagger = None if args.no_maybe else make_tagger(vocab)
+    for path in files:
+        try:
+            found = read_briefing(path)
+        except frontmatter.FrontMatterError as exc:
+            print(exc)
+            errors += len(exc.problems)
+            continue
+        if found is None:
+            continue  # Pelican's own Key: value format: not ours to check
+        text, doc = found
+        read += 1
+        for problem in check_tags(path, doc, vocab):
+            print(problem)
+            errors += 1
+        provenance = doc.meta.get("provenance") or {}
+        if isinstance(provenance, dict) and provenance.get("date_source") == "ingest":
+            line = doc.lines.get("date", "")
+            guessed.append(f"{path}:{line}: the date ({doc.meta['date'].date()}) was guessed "
+                           f"at ingest; check it, then run `briefing confirm {path}`")
+        if tagger is not None and "date" in doc.meta:  # a briefing, not a page
+            maybe += [f"{path}: {miss}" for miss in near_misses_of(tagger, doc)]
+    if maybe:
+        print(f"{plural(len(maybe), 'near-miss tag')} (found, below the bar for a tag; "
+              "`briefing accept FILE` adds a briefing's):")
+        for message in maybe:
+            print(f"  {message}")
+    if guessed:
+        print(f"{plural(len(guessed), 'briefing')} to review (date guessed at ingest):")
+        for message in guessed:
+            print(f"  {message}")
+    status = "ok" if not errors else plural(errors, "problem")
+    print(f"checked {plural(read, 'briefing')} and {plural(len(vocab), 'vocabulary term')}: "
+          f"{status}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+# --- accept ---------------------------------------------------------------------------------
+def cmd_accept(args: argparse.Namespace) -> int:
+    """Add a briefing's near misses (all, or those named) to its tags, editing only the
+    facet lines (as retag does)."""
+    from briefing.ingest import retag
+
+    try:
+        files = iter_markdown(args.paths)
+        tagger = make_tagger(vocabulary_of(args))
+    except (FileNotFoundError, frontmatter.FrontMatterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    wanted = {name.casefold() for name in args.only or []}
+    seen: set[str] = set()
+    added = changed = failed = 0
+    for path in files:
+        try:
+            found = read_briefing(path)
+            if found is None or "date" not in found[1].meta:
+                continue  # Pelican's own format, or a page
+            text, doc = found
+            misses = [m for m in near_misses_of(tagger, doc)
+                      if not wanted or m.name.casefold() in wanted]
+            seen.update(m.name.casefold() for m in misses)
+            if not misses:
+                continue
+            tags: dict[str, list[str]] = {}
+            for miss in misses:
+                tags.setdefault(miss.facet, []).append(miss.name)
+            plan = retag.plan(path, text, doc, tags)
+            for facet, names in plan.added.items():
+                for name in names:
+                    print(f"{path}: + {facet}: {name}")
+            if plan.changed and not args.dry_run:
+                retag.write(plan)
+        except (frontmatter.FrontMatterError, retag.RetagError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        except OSError as exc:
+            print(f"error: {path}: not written ({exc.strerror or exc})", file=sys.stderr)
+            failed += 1
+            continue
+        added += sum(len(names) for names in plan.added.values())
+        changed += plan.changed
+    for name in sorted(wanted - seen):
+        print(f"warning: {name!r} is not a near miss of any briefing given", file=sys.stderr)
+    verb = "would be added (dry run)" if args.dry_run else "added"
+    print(f"accept: {plural(added, 'tag')} {verb} to {plural(changed, 'briefing')}",
+          file=sys.stderr)
+    return 1 if failed else 0
+
+
+# --- confirm --------------------------------------------------------------------------------
+def cmd_confirm(args: argparse.Namespace) -> int:
+    """Mark the dates ingest guessed as checked (after the editor looked at them)."""
+    from briefing.ingest import retag
+
+    try:
+        files = iter_markdown(args.paths)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    confirmed = failed = 0
+    for path in files:
+        try:
+            found = read_briefing(path)
+            if found is None or "date" not in found[1].meta:
+                continue
+            plan = retag.confirm_date(path, *found)
+            if plan.changed:
+                retag.write(plan)
+                print(f"{path}: date {plan.added['date'][0]} confirmed")
+                confirmed += 1
+        except (frontmatter.FrontMatterError, retag.RetagError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed += 1
+        except OSError as exc:
+            print(f"error: {path}: not written ({exc.strerror or exc})", file=sys.stderr)
+            failed += 1
+    print(f"confirm: {plural(confirmed, 'date')} confirmed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+# --- review and publish ---------------------------------------------------------------------
+def _drafts(paths: list[str]):
+    """(path, text, Document) of every draft under the paths; files that cannot be read are
+    reported by ``check``, not here."""
+    for path in iter_markdown(paths):
+        try:
+            found = read_briefing(path)
+        except (frontmatter.FrontMatterError, OSError):
+            continue
+        if found is not None and found[1].meta.get("status") == "draft":
+            yield path, *found
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """The drafts awaiting review, each with what needs a look."""
+    try:
+        drafts = list(_drafts(args.paths))
+        vocab = vocabulary_of(args)
+    except (FileNotFoundError, frontmatter.FrontMatterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    tagger = make_tagger(vocab)
+    for path, _text, doc in drafts:
+        notes = check_tags(path, doc, vocab)
+        provenance = doc.meta.get("provenance") or {}
+        if isinstance(provenance, dict) and provenance.get("date_source") == "ingest":
+            notes.append(f"the date ({doc.meta['date'].date()}) was guessed at ingest "
+                         "(`briefing confirm` once checked)")
+        source = doc.meta.get("source") or {}
+        if not (isinstance(source, dict) and source.get("url")):
+            notes.append("no source address (source: url)")
+        if not doc.meta.get("author"):
+            notes.append("no author (none is shown)")
+        notes += [str(miss) for miss in near_misses_of(tagger, doc)]
+        print(f"{path}: {doc.meta.get('title')}")
+        for note in notes:
+            print(f"  - {note}")
+    print(f"review: {plural(len(drafts), 'draft')} awaiting review; `briefing publish FILE` "
+          "publishes one once `briefing check` passes for it", file=sys.stderr)
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Publish drafts (status: draft -> published) that pass check; the others are named."""
+    from briefing.core import vocabulary
+    from briefing.ingest import retag
+
+    try:
+        drafts = list(_drafts(args.paths))
+        vocab = vocabulary_of(args)
+    except (FileNotFoundError, vocabulary.VocabularyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    published = held = 0
+    for path, text, doc in drafts:
+        problems = check_tags(path, doc, vocab)
+        if problems:
+            print(f"{path}: not published; fix first:", file=sys.stderr)
+            for problem in problems:
+                print(f"  {problem}", file=sys.stderr)
+            held += 1
+            continue
+        try:
+            plan = retag.publish(path, text, doc)
+            if not args.dry_run:
+                retag.write(plan)
+        except (retag.RetagError, frontmatter.FrontMatterError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            held += 1
+            continue
+        except OSError as exc:
+            print(f"error: {path}: not written ({exc.strerror or exc})", file=sys.stderr)
+            held += 1
+            continue
+        print(f"{path}: {'would be published' if args.dry_run else 'published'}")
+        published += 1
+    print(f"publish: {plural(published, 'draft')} "
+          f"{'would be published' if args.dry_run else 'published'}"
+          + (f", {held} held back (see above)" if held else ""), file=sys.stderr)
+    return 1 if held else 0
