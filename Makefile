@@ -83,11 +83,8 @@ fit-title: $(STAMP) ## refit the dump cleaner's headline scorer on the TUNE part
 eval-tags: $(STAMP) ## measure the tagger on the shared dev set (precision, recall, articles/s)
 	$(BIN)/python tools/eval_tags.py --dev "$(SHARED)/eval/tags-dev"
 
-eval-related: $(STAMP) ## ingest the tags dev set, build it, and score its related links
-	rm -rf "$(BASEDIR)/.bench/related"
-	$(BIN)/briefing ingest --publish --out "$(BASEDIR)/.bench/related/content/briefings" "$(SHARED)"/eval/tags-dev/*.txt
-	$(PELICAN) "$(BASEDIR)/.bench/related/content" -o "$(BASEDIR)/.bench/related/output" -s "$(CONFFILE)" -e SEARCH_INDEX=false
-	$(BIN)/python "$(SHARED)/eval/related-dev/score.py" "$(BASEDIR)/.bench/related/output"
+eval-related: $(STAMP) ## ingest the related dev set's grouped articles, build them, and score their related links
+	$(BIN)/python tools/eval_related.py --shared "$(SHARED)"
 
 BENCHOPTS ?=
 bench: $(STAMP) ## benchmark builds, related links, ingest and tagging (BENCHOPTS=--stock ...)

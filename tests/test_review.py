@@ -35,7 +35,7 @@ def test_a_near_miss_is_a_candidate_below_the_bar_and_says_why():
         ("systems", "S-400"): _evidence(4.0, mentions=3),
         ("systems", "RC-135"): _evidence(1.0, first=50),
         ("systems", "Su-35"): _evidence(1.0, mentions=2, paragraphs=2, first=10),
-        ("systems", "Tor"): _evidence(NEAR_SHARE * 2.0 - 0.01),          # too weak
+        ("systems", "Tor"): _evidence(NEAR_SHARE["systems"] * 2.0 - 0.01),  # too weak
         ("actors", "Vladimir Putin"): _evidence(1.5, lede=True),
         ("region", "Crete"): _evidence(1.2),                               # the editor's tag
     })
