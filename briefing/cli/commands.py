@@ -13,7 +13,8 @@ from pathlib import Path
 from briefing.core import frontmatter
 from briefing.core.facets import FACETS
 
-from .common import iter_files, iter_markdown, MARKDOWN_SUFFIXES, plural, read_briefing, tagger_of
+from .common import (
+    failure, iter_files, iter_markdown, MARKDOWN_SUFFIXES, plural, read_briefing, tagger_of)
 
 
 # --- tag ------------------------------------------------------------------------------------
@@ -68,12 +69,8 @@ def cmd_retag(args: argparse.Namespace) -> int:
     for path in files:
         try:
             found = read_briefing(path)
-        except frontmatter.FrontMatterError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        except OSError as exc:
-            print(f"error: {path}: cannot be read ({exc.strerror})", file=sys.stderr)
+        except (frontmatter.FrontMatterError, OSError) as exc:
+            print(failure(path, exc, "cannot be read"), file=sys.stderr)
             failed += 1
             continue
         if found is None:
@@ -90,12 +87,8 @@ def cmd_retag(args: argparse.Namespace) -> int:
                     print(f"{path}: + {facet}: {name}")
             if args.write:
                 retag.write(plan)
-        except retag.RetagError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        except OSError as exc:  # a read-only folder, a full disk
-            print(f"error: {path}: not written ({exc.strerror or exc})", file=sys.stderr)
+        except (retag.RetagError, OSError) as exc:  # OSError: a read-only folder, a full disk
+            print(failure(path, exc), file=sys.stderr)
             failed += 1
             continue
         changed += 1

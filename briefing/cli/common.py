@@ -118,3 +118,12 @@ def near_misses_of(tagger, doc: frontmatter.Document) -> list:
 
     result = tagger.tag(str(doc.meta.get("title") or ""), doc.body)
     return near_misses(result, have={f: doc.meta.get(f) or [] for f in FACETS})
+
+
+def failure(path: Path, exc: Exception, doing: str = "not written") -> str:
+    """One line for a file a command could not handle: a problem it reports names the file
+    itself; a system error gets the file and what failed (a read-only folder, a full disk)."""
+    if isinstance(exc, OSError):
+        return f"error: {path}: {doing} ({exc.strerror or exc})"
+    return f"error: {exc}"
+

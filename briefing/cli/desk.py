@@ -10,7 +10,8 @@ import sys
 from briefing.core import frontmatter
 
 from .common import (
-    check_tags, iter_markdown, make_tagger, near_misses_of, plural, read_briefing, vocabulary_of)
+    check_tags, failure, iter_markdown, make_tagger, near_misses_of, plural, read_briefing,
+    vocabulary_of)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -105,12 +106,8 @@ def cmd_accept(args: argparse.Namespace) -> int:
                     print(f"{path}: + {facet}: {name}")
             if plan.changed and not args.dry_run:
                 retag.write(plan)
-        except (frontmatter.FrontMatterError, retag.RetagError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        except OSError as exc:
-            print(f"error: {path}: not written ({exc.strerror or exc})", file=sys.stderr)
+        except (frontmatter.FrontMatterError, retag.RetagError, OSError) as exc:
+            print(failure(path, exc), file=sys.stderr)
             failed += 1
             continue
         added += sum(len(names) for names in plan.added.values())
@@ -144,11 +141,8 @@ def cmd_confirm(args: argparse.Namespace) -> int:
                 retag.write(plan)
                 print(f"{path}: date {plan.added['date'][0]} confirmed")
                 confirmed += 1
-        except (frontmatter.FrontMatterError, retag.RetagError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            failed += 1
-        except OSError as exc:
-            print(f"error: {path}: not written ({exc.strerror or exc})", file=sys.stderr)
+        except (frontmatter.FrontMatterError, retag.RetagError, OSError) as exc:
+            print(failure(path, exc), file=sys.stderr)
             failed += 1
     print(f"confirm: {plural(confirmed, 'date')} confirmed", file=sys.stderr)
     return 1 if failed else 0
@@ -220,12 +214,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
             plan = retag.publish(path, text, doc)
             if not args.dry_run:
                 retag.write(plan)
-        except (retag.RetagError, frontmatter.FrontMatterError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            held += 1
-            continue
-        except OSError as exc:
-            print(f"error: {path}: not written ({exc.strerror or exc})", file=sys.stderr)
+        except (retag.RetagError, frontmatter.FrontMatterError, OSError) as exc:
+            print(failure(path, exc), file=sys.stderr)
             held += 1
             continue
         print(f"{path}: {'would be published' if args.dry_run else 'published'}")
