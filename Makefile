@@ -7,7 +7,8 @@ PY ?= python3
 VENV ?= $(CURDIR)/.venv
 BIN := $(VENV)/bin
 PELICAN ?= $(BIN)/pelican
-PELICANOPTS ?=
+# plain log lines: one warning a line, never wrapped mid-file-name
+PELICANOPTS ?= --log-handler plain
 
 BASEDIR := $(CURDIR)
 INPUTDIR ?= $(BASEDIR)/content
@@ -47,8 +48,8 @@ html: $(STAMP) ## build the site from INPUTDIR into OUTPUTDIR
 regenerate: $(STAMP) ## rebuild whenever content, theme or settings change
 	$(PELICAN) -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
 
-serve: $(STAMP) ## serve OUTPUTDIR at http://BIND:PORT/ (build it first)
-	$(PELICAN) -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -b $(BIND) -p $(PORT)
+serve: $(STAMP) ## serve OUTPUTDIR at http://BIND:PORT/ (build it first), with the site's 404 page
+	$(BIN)/python -m briefing.site.serve "$(OUTPUTDIR)" --bind $(BIND) --port $(PORT)
 
 devserver: $(STAMP) ## build, serve, and rebuild on every change
 	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -b $(BIND) -p $(PORT)

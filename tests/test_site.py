@@ -217,3 +217,45 @@ def test_without_the_optional_plugins_the_site_builds_and_says_what_is_lost(tmp_
     briefings = list((CONTENT / "briefings").glob("*.md"))
     assert index.count('<article class="card">') == min(len(briefings), 10)
     assert '<h2 class="card__title">' in index
+
+
+def test_the_summary_is_not_shown_above_a_text_that_opens_with_it(tmp_path):
+    """Ingest takes the lede as the summary: the page shows it once, as the text's opening;
+    a summary an editor wrote apart from the text is shown above it."""
+    content = tmp_path / "content" / "briefings"
+    content.mkdir(parents=True)
+    lede = "Russia moved S-400 batteries to eastern Libya, officials said on Monday."
+    for slug, summary in (("lede", lede), ("cut", lede[:40] + "…"), ("own", "Batteries move.")):
+        (content / f"{slug}.md").write_text(
+            f"---\ntitle: Batteries {slug}\nslug: {slug}\ndate: 2024-06-01\n"
+            f"summary: \"{summary}\"\n---\n\n{lede}\n\nA second paragraph.\n", encoding="utf-8")
+    built = build_site(tmp_path / "content", tmp_path / "out", extra=["-e", "SEARCH_INDEX=false"])
+    assert built.returncode == 0, built.log
+    assert 'class="briefing__summary"' not in built.page("briefings/lede/")
+    assert 'class="briefing__summary"' not in built.page("briefings/cut/")
+    own = built.page("briefings/own/")
+    assert '<p class="briefing__summary">Batteries move.</p>' in own and lede in own
+
+
+def test_make_serve_answers_a_missing_address_with_the_sites_404_page(demo_site):
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from briefing.site import serve
+
+    httpd = serve.server(str(demo_site.output), port=0)
+    port = httpd.server_address[1]
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as home:
+            assert home.status == 200
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no/such/page/")
+            raise AssertionError("a missing page was served")
+        except urllib.error.HTTPError as missing:
+            assert missing.code == 404
+            assert missing.read() == (demo_site.output / "404.html").read_bytes()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
