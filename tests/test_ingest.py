@@ -1,5 +1,6 @@
 """Ingest: real raw pages become briefings; bad input fails clearly; editors' work is safe."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -278,3 +279,55 @@ def test_an_interrupted_update_leaves_the_old_briefing_and_no_temporary(tmp_path
         ingest.ingest_file(page, options, ingest.Existing.scan(out), None)
     assert target.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == [target.name]
+
+
+def test_the_same_page_saved_twice_is_caught_as_a_near_duplicate(tmp_path):
+    """A real page saved as a text dump and as a browser copy (different bytes, one article):
+    the second is written as a draft naming the first, or left out with --skip-duplicates;
+    another page is not taken for it; the signatures are kept beside the briefings."""
+    pages = ROOT / "tests" / "data" / "title"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(pages / "ehow-1.txt", raw / "a-save.txt")
+    shutil.copy(pages / "schema-org-context-object.txt", raw / "b-other.txt")
+    out = tmp_path / "briefings"
+    assert run("--out", out, raw).returncode == 0
+    first = {p.name for p in out.glob("*.md")}
+    assert len(first) == 2 and (out / ".briefing-signatures.npz").exists()
+
+    again = tmp_path / "again"
+    again.mkdir()
+    shutil.copy(pages / "ehow-1.inner.txt", again / "c-save.txt")
+    proc = run("--out", out, again)
+    assert proc.returncode == 0, proc.stderr
+    assert "a near-duplicate of" in proc.stderr and "how-to-build-a-terrarium.md" in proc.stderr
+    (twin,) = [p for p in out.glob("*.md") if p.name not in first]
+    meta = frontmatter.parse(twin.read_text(encoding="utf-8")).meta
+    assert meta["duplicate_of"] == "how-to-build-a-terrarium" and meta["status"] == "draft"
+    review = subprocess.run([str(BRIEFING), "review", str(out)], capture_output=True,
+                            text=True, timeout=120)
+    assert "a near-duplicate of how-to-build-a-terrarium" in review.stdout
+
+    third = tmp_path / "third"
+    third.mkdir()
+    shutil.copy(pages / "ehow-1.inner.txt", third / "d-save.txt")
+    (third / "d-save.txt").write_text((pages / "ehow-1.inner.txt").read_text() + "\nShare\n")
+    skipped = run("--out", out, "--skip-duplicates", third)
+    assert skipped.returncode == 0 and "1 skipped as near-duplicates" in skipped.stderr
+    assert len(list(out.glob("*.md"))) == 3
+
+
+def test_an_outlets_edit_of_a_story_resembles_it_and_other_pages_do_not():
+    from briefing.ingest import duplicates
+    from briefing.ingest.clean import clean_dump
+
+    pages = ROOT / "tests" / "data" / "title"
+    body = clean_dump((pages / "ehow-1.txt").read_text(encoding="utf-8")).body
+    paras = [p for p in body.split("\n\n") if p.strip()]
+    edit = "\n\n".join(["Another outlet's own first paragraph, written for its readers."]
+                       + [p for i, p in enumerate(paras) if i % 4 != 3])
+    other = clean_dump((pages / "schema-org-context-object.txt").read_text("utf-8")).body
+    sig = duplicates.signature(body)
+    assert (duplicates.signature(edit) == sig).mean() >= duplicates.THRESHOLD
+    assert (duplicates.signature(other) == sig).mean() < 0.15
+    assert duplicates.signature("too short to compare") is None

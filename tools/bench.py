@@ -250,6 +250,34 @@ def related_in_subprocess(n: int, runs: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def duplicate_check(n: int) -> tuple[float, float, float]:
+    """Ingest's near-duplicate index over a corpus of ``n`` briefings: built from the files
+    (no cache), loaded again from its cache, and one page compared with all of them."""
+    import tempfile
+
+    from briefing.ingest import duplicates
+
+    source = corpus(n) / "briefings"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for path in source.glob("*.md"):
+            shutil.copy2(path, folder / path.name)
+        started = time.perf_counter()
+        index = duplicates.DuplicateIndex.load(folder)
+        cold = time.perf_counter() - started
+        index.save()
+        started = time.perf_counter()
+        index = duplicates.DuplicateIndex.load(folder)
+        warm = time.perf_counter() - started
+        page = next(iter(sorted(source.glob("*.md")))).read_text(encoding="utf-8")
+        sig = duplicates.signature(page * 3)
+        started = time.perf_counter()
+        for _ in range(20):
+            index.best(sig)
+        query = (time.perf_counter() - started) / 20
+    return cold, warm, query
+
+
 def ingest_and_tag(runs: int) -> tuple[float, float, int]:
     import tempfile
 
@@ -358,6 +386,10 @@ def main() -> int:
               "included)")
         print(f"  against scoring every pair: {rel['recall']:.0%} of the exact links found, "
               f"{rel['ratio']:.1%} of their score")
+    for n in sizes[-1:]:
+        cold, warm, query = duplicate_check(n)
+        print(f"near-duplicate check over {n:,} briefings: signatures {cold:.1f} s the first "
+              f"time, {warm:.2f} s from their cache; {query * 1000:.1f} ms a page")
     ingest_rate, tag_rate, pages = ingest_and_tag(args.runs)
     print(f"ingest (clean + tag + write) of {pages} text dumps: {ingest_rate:.0f} pages/s, "
           "one core")

@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--publish", action="store_true",
                      help="publish new briefings at once (default: drafts, for review: "
                           "`briefing publish` publishes them)")
+    ing.add_argument("--skip-duplicates", action="store_true",
+                     help="leave out a page whose text is a near-duplicate of a briefing "
+                          "(default: write it as a draft with duplicate_of naming the other)")
     vocabulary_option(ing)
     ing.set_defaults(func=cmd_ingest)
 

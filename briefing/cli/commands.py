@@ -119,7 +119,8 @@ class Progress:
     """One status line per file, or a live counter on a terminal."""
 
     LABELS = {"written": "written", "updated": "updated", "unchanged": "already ingested",
-              "failed": "FAILED", "would-write": "would write"}
+              "failed": "FAILED", "would-write": "would write",
+              "duplicate": "skipped (a near-duplicate)"}
 
     def __init__(self, total: int, stream=None):
         self.total, self.done, self.stream = total, 0, stream or sys.stderr
@@ -149,7 +150,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 2
     options = ingest.IngestOptions(out=Path(args.out), date=args.date,
                                    source_url=args.source_url, force=args.force,
-                                   dry_run=args.dry_run, publish=args.publish)
+                                   dry_run=args.dry_run, publish=args.publish,
+                                   skip_duplicates=args.skip_duplicates)
     try:
         ingest.check_out(options.out)
     except ingest.OutFolderError as exc:
@@ -174,17 +176,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             outcomes.append(outcome)
             progress.step(outcome)
     counts = {k: sum(1 for o in outcomes if o.status == k)
-              for k in ("written", "updated", "would-write", "unchanged", "failed")}
+              for k in ("written", "updated", "would-write", "unchanged", "duplicate", "failed")}
     for outcome in outcomes:
         for warning in outcome.warnings:
             print(f"warning: {_one_line(warning)}", file=sys.stderr)
     for outcome in outcomes:
-        if outcome.status == "failed":
+        if outcome.status == "duplicate":
+            print(f"skipped: {_one_line(outcome.message)}", file=sys.stderr)
+        elif outcome.status == "failed":
             print(f"error: {_one_line(outcome.message)}", file=sys.stderr)
     parts = [f"{counts['written']} written", f"{counts['updated']} updated",
              f"{counts['unchanged']} already ingested", f"{counts['failed']} failed"]
     if counts["would-write"]:
         parts.insert(0, f"{counts['would-write']} would be written (dry run)")
+    if counts["duplicate"]:
+        parts.insert(-1, f"{counts['duplicate']} skipped as near-duplicates")
     if not outcomes:
         parts = ["nothing to ingest"]
     if counts["written"] and not options.publish and not options.dry_run:

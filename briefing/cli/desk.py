@@ -181,6 +181,9 @@ def cmd_review(args: argparse.Namespace) -> int:
             notes.append("no source address (source: url)")
         if not doc.meta.get("author"):
             notes.append("no author (none is shown)")
+        if doc.meta.get("duplicate_of"):
+            notes.append(f"a near-duplicate of {doc.meta['duplicate_of']} (ingest found the "
+                         "same text there): keep one, or remove duplicate_of to keep both")
         notes += [str(miss) for miss in near_misses_of(tagger, doc)]
         print(f"{path}: {doc.meta.get('title')}")
         for note in notes:

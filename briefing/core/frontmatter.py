@@ -39,7 +39,7 @@ STATUSES = ("published", "draft", "hidden")
 # the order in which ingest writes keys; unknown keys follow, sorted
 KEY_ORDER = (
     "title", "slug", "date", "author", "source", "section", "summary",
-    "region", "actors", "systems", "caption", "caption_credit", "status",
+    "region", "actors", "systems", "caption", "caption_credit", "status", "duplicate_of",
     "provenance",
 )
 # keys of Pelican's own that a briefing may set, checked here too
@@ -372,7 +372,7 @@ def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
         else:
             meta["translation"] = str(text).lower()
 
-    for key in ("author", "summary", "section", "caption", "caption_credit"):
+    for key in ("author", "summary", "section", "caption", "caption_credit", "duplicate_of"):
         if key in data and data[key] is not None:
             value = _text(data[key])
             if value is None:
