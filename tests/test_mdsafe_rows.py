@@ -398,7 +398,9 @@ def test_row21_markup_as_text_in_a_lede_is_shown_once_as_text(tmp_path):
         "defense systems from Syria to eastern Libya, officials said on Wednesday.\n\n"
         "A second paragraph with more words about the S-400 and Khalifa Haftar in Benghazi.\n"))
     page = build.page("briefings/markup-in-the-lede-of-a-story/")
-    summary = re.search(r'<p class="briefing__summary">(.*?)</p>', page).group(1)
-    # shown as the text "<b>x</b> and AT&amp;T": escaped once
-    assert summary.startswith("The page used the text &lt;b&gt;x&lt;/b&gt; and AT&amp;amp;T "), \
-        summary
+    # the summary is the lede: the page shows it once, as the text's opening (not above it
+    # again), and the home page's card shows it; both as the text "<b>x</b> and AT&amp;T"
+    assert 'class="briefing__summary"' not in page
+    assert page.count("<p>The page used the text &lt;b&gt;x&lt;/b&gt; and AT&amp;amp;T ") == 1
+    card = re.search(r'<p class="card__summary">(.*?)</p>', build.page("index.html")).group(1)
+    assert card.startswith("The page used the text &lt;b&gt;x&lt;/b&gt; and AT&amp;amp;T "), card
