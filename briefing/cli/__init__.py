@@ -22,17 +22,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def vocabulary_option(p):
-        p.add_argument("--vocabulary", metavar="FILE",
-                       help="vocabulary file (default: vocabulary.yaml of the project, or "
-                            "$BRIEFING_VOCABULARY)")
+    def command(name, func, help, description, paths="briefing files or folders",
+                default=None, vocabulary=True):
+        """One subcommand: its PATH arguments (one or more; none for its default), the
+        --vocabulary option where it reads the vocabulary, and the function it runs."""
+        p = sub.add_parser(name, help=help, description=description)
+        if default is None:
+            p.add_argument("paths", nargs="+", metavar="PATH", help=paths)
+        else:
+            p.add_argument("paths", nargs="*", default=[default], metavar="PATH",
+                           help=f"{paths} (default: {default})")
+        if vocabulary:
+            p.add_argument("--vocabulary", metavar="FILE",
+                           help="vocabulary file (default: vocabulary.yaml of the project, "
+                                "or $BRIEFING_VOCABULARY)")
+        p.set_defaults(func=func)
+        return p
 
-    ing = sub.add_parser(
-        "ingest", help="turn raw page dumps (.txt) and saved pages (.html) into briefings",
+    ing = command(
+        "ingest", cmd_ingest, paths="raw files or folders",
+        help="turn raw page dumps (.txt) and saved pages (.html) into briefings",
         description="Clean, tag and write each raw page as a briefing. PATH is a file or a "
                     "folder. Re-ingesting the same page changes nothing; a briefing edited "
                     "by hand is never overwritten without --force.")
-    ing.add_argument("paths", nargs="+", metavar="PATH", help="raw files or folders")
     ing.add_argument("--out", default="content/briefings",
                      help="folder the briefings are written to (default: content/briefings)")
     ing.add_argument("--date", type=date_arg, metavar="YYYY-MM-DD",
@@ -47,82 +59,61 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--skip-duplicates", action="store_true",
                      help="leave out a page whose text is a near-duplicate of a briefing "
                           "(default: write it as a draft with duplicate_of naming the other)")
-    vocabulary_option(ing)
-    ing.set_defaults(func=cmd_ingest)
 
-    tag = sub.add_parser(
-        "tag", help="print the tags of cleaned articles",
+    tag = command(
+        "tag", cmd_tag, paths="files or folders", help="print the tags of cleaned articles",
         description="Tag briefings (.md) or cleaned articles (.txt: the title on the first "
                     "line, a blank line, then the body) and print their tags.")
-    tag.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     tag.add_argument("--json", action="store_true",
                      help='one JSON object per line: {"path", "region", "actors", "systems"}')
-    vocabulary_option(tag)
-    tag.set_defaults(func=cmd_tag)
 
-    re_ = sub.add_parser(
-        "retag", help="add tags to existing briefings after a vocabulary change",
+    re_ = command(
+        "retag", cmd_retag, default="content/briefings",
+        help="add tags to existing briefings after a vocabulary change",
         description="Tag existing briefings again and show the tags that would be added; "
                     "--write adds them. A tag an editor set is never removed.")
-    re_.add_argument("paths", nargs="*", default=["content/briefings"], metavar="PATH",
-                     help="briefing files or folders (default: content/briefings)")
     re_.add_argument("--write", action="store_true", help="add the tags to the files")
-    vocabulary_option(re_)
-    re_.set_defaults(func=cmd_retag)
 
-    check = sub.add_parser(
-        "check", help="validate briefings: front matter, tags, vocabulary",
+    check = command(
+        "check", cmd_check, default="content",
+        help="validate briefings: front matter, tags, vocabulary",
         description="Validate the vocabulary and every briefing under the given files or "
                     "folders: front matter, and every tag a vocabulary term (with a "
                     "suggestion for aliases and near misses). Lists briefings whose date was "
                     "guessed at ingest, and each briefing's near-miss tags (found below the "
                     "bar; not problems). Exit 1 when there is any problem.")
-    check.add_argument("paths", nargs="*", default=["content"], metavar="PATH",
-                       help="briefing files or folders (default: content)")
     check.add_argument("--no-maybe", action="store_true",
                        help="do not tag the briefings again to list their near-miss tags")
-    vocabulary_option(check)
-    check.set_defaults(func=cmd_check)
 
-    acc = sub.add_parser(
-        "accept", help="add a briefing's near-miss tags (those `check` lists) to its tags",
+    acc = command(
+        "accept", cmd_accept,
+        help="add a briefing's near-miss tags (those `check` lists) to its tags",
         description="Tag each briefing again and add its near misses (terms found below the "
                     "bar for a tag, as `briefing check` lists them) to its tags; only the "
                     "facet lines change.")
-    acc.add_argument("paths", nargs="+", metavar="PATH", help="briefing files or folders")
     acc.add_argument("--only", action="append", metavar="NAME",
                      help="accept only this term (repeat for more)")
     acc.add_argument("--dry-run", action="store_true", help="show what would be added")
-    vocabulary_option(acc)
-    acc.set_defaults(func=cmd_accept)
 
-    con = sub.add_parser(
-        "confirm", help="mark the dates ingest guessed as checked",
-        description="For each briefing whose date ingest had to guess (`check` lists them), "
-                    "record that an editor checked it: provenance date_source becomes "
-                    "checked; nothing else in the file changes.")
-    con.add_argument("paths", nargs="+", metavar="PATH", help="briefing files or folders")
-    con.set_defaults(func=cmd_confirm)
+    command("confirm", cmd_confirm, vocabulary=False,
+            help="mark the dates ingest guessed as checked",
+            description="For each briefing whose date ingest had to guess (`check` lists "
+                        "them), record that an editor checked it: provenance date_source "
+                        "becomes checked; nothing else in the file changes.")
 
-    rev = sub.add_parser(
-        "review", help="list the drafts awaiting review, with what needs a look in each",
-        description="List every draft (status: draft; what ingest writes) with what needs a "
-                    "look: tags not in the vocabulary, a guessed date, no source address or "
-                    "author, near-miss tags.")
-    rev.add_argument("paths", nargs="*", default=["content/briefings"], metavar="PATH",
-                     help="briefing files or folders (default: content/briefings)")
-    vocabulary_option(rev)
-    rev.set_defaults(func=cmd_review)
+    command("review", cmd_review, default="content/briefings",
+            help="list the drafts awaiting review, with what needs a look in each",
+            description="List every draft (status: draft; what ingest writes) with what "
+                        "needs a look: tags not in the vocabulary, a guessed date, no source "
+                        "address or author, near-miss tags.")
 
-    pub = sub.add_parser(
-        "publish", help="publish drafts that pass check (status: draft -> published)",
+    pub = command(
+        "publish", cmd_publish,
+        help="publish drafts that pass check (status: draft -> published)",
         description="Publish the drafts among the given files or folders: status draft "
                     "becomes published, nothing else changes. A draft whose tags check "
                     "refuses is held back, with the reasons.")
-    pub.add_argument("paths", nargs="+", metavar="PATH", help="briefing files or folders")
     pub.add_argument("--dry-run", action="store_true", help="show what would be published")
-    vocabulary_option(pub)
-    pub.set_defaults(func=cmd_publish)
     return parser
 
 
