@@ -8,7 +8,7 @@ import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-AUTHOR = "Briefing desk"
+# no AUTHOR: Pelican would give it to every briefing without one, an attribution nobody wrote
 SITENAME = "Briefing"
 SITESUBTITLE = "Defense and geopolitics, curated"
 SITEURL = ""

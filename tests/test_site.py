@@ -259,3 +259,29 @@ def test_make_serve_answers_a_missing_address_with_the_sites_404_page(demo_site)
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_briefing_without_an_author_is_attributed_to_nobody(tmp_path):
+    """No attribution is invented: no "by ...", no JSON-LD author, no feed author (Pelican
+    gives every briefing the AUTHOR setting's name when it has none; the site sets none)."""
+    import json as json_module
+
+    content = tmp_path / "content" / "briefings"
+    content.mkdir(parents=True)
+    (content / "x.md").write_text("---\ntitle: Nobody wrote this\nslug: x\ndate: 2024-06-01\n"
+                                  "---\n\nA paragraph of the text.\n", encoding="utf-8")
+    (content / "y.md").write_text("---\ntitle: Jane wrote this\nslug: y\ndate: 2024-06-02\n"
+                                  "author: Jane Doe\n---\n\nA paragraph of the text.\n",
+                                  encoding="utf-8")
+    built = build_site(tmp_path / "content", tmp_path / "out", extra=["-e", "SEARCH_INDEX=false"])
+    assert built.returncode == 0, built.log
+    page = built.page("briefings/x/")
+    assert 'class="briefing__author"' not in page
+    ld = json_module.loads(page.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert "author" not in ld and ld["publisher"]["@type"] == "Organization"
+    signed = built.page("briefings/y/")
+    assert 'by Jane Doe' in signed
+    ld = json_module.loads(signed.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert ld["author"] == {"@type": "Person", "name": "Jane Doe"}
+    feed = (built.output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert feed.count("<author>") == 1 and "Jane Doe" in feed
