@@ -354,3 +354,17 @@ def test_every_attribute_a_template_reads_of_a_briefing_is_in_its_fingerprint(tm
     extra.write_text(extra.read_text() + "{{ article.reading_time }}")
     found, _ = _attributes_read(tmp_path / "t")
     assert ("reading_time", "article.html") in found and "reading_time" not in covered
+
+
+def test_a_build_that_does_nothing_repeats_the_last_builds_warnings(tmp_path):
+    """The content is the same, so what the last build warned of still holds: an editor who
+    builds again must not think an unknown tag was fixed."""
+    from conftest import DATA
+
+    out = tmp_path / "out"
+    first = build_site(DATA / "facets-site", out)
+    warning = "systems term 'S-4000' is not in the vocabulary (did you mean S-400?)"
+    assert first.returncode == 0 and warning in first.log, first.log
+    again = build_site(DATA / "facets-site", out)
+    assert "Nothing changed since the last build" in again.log
+    assert f"{warning} (the last build said so; it still holds)" in again.log

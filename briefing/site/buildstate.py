@@ -121,10 +121,15 @@ class BuildState:
                 return False
         return True
 
-    def record(self) -> None:
-        """Remember this build's inputs and the files now in the output folder (of the
-        search index, only its entry files: it has thousands, and the search plugin checks
-        its shards itself)."""
+    def last_warnings(self) -> list[str]:
+        """What the last build warned of (a build that does nothing says it again)."""
+        warnings = self._load().get("warnings", [])
+        return [w for w in warnings if isinstance(w, str)] if isinstance(warnings, list) else []
+
+    def record(self, warnings: list[str] | None = None) -> None:
+        """Remember this build's inputs, its warnings, and the files now in the output
+        folder (of the search index, only its entry files: it has thousands, and the search
+        plugin checks its shards itself)."""
         files = []
         skip = len(os.path.join(self.output_path, ""))
         search = os.path.join(self.output_path, SEARCH_BUNDLE)
@@ -136,7 +141,8 @@ class BuildState:
                             glob.glob(os.path.join(search, "*", "pagefind-entry.json"))):
             files.append((entry[skip:], os.path.getsize(entry)))
         fileio.write_atomic(self.path, json.dumps(
-            {"fingerprint": self.fingerprint, "output": self.output_path, "files": files}))
+            {"fingerprint": self.fingerprint, "output": self.output_path, "files": files,
+             "warnings": list(warnings or [])}))
 
     def forget(self) -> None:
         try:

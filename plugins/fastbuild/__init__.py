@@ -2,7 +2,8 @@
 
 * **Nothing changed, nothing done**: when no content file, setting, template, plugin or
   vocabulary changed since the last successful build into the same output folder, and its
-  files are all still there, the build stops at once (``briefing.site.buildstate``).
+  files are all still there, the build stops at once (``briefing.site.buildstate``), and
+  repeats the last build's warnings (they still hold).
 * **Content cache**: Pelican's own content cache, keyed by each file's SHA-1 (content, not
   mtime): a briefing is read and its Markdown rendered once. The cache is dropped when the
   code, the theme or the settings change.
@@ -60,6 +61,26 @@ def pages_read(generator):
 
 def after_reading(generator):
     seam.give_drafts_a_category(generator)
+
+
+class _Warnings(logging.Handler):
+    """The warnings of one build, as their messages (kept for a build that does nothing).
+    Pelican's plain log handler is no handler at all: Python's last-resort handler prints
+    warnings while the root logger has none, so while this one is the only handler it passes
+    each record on to it."""
+
+    def __init__(self, forward: bool) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+        self.forward = forward
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.messages.append(record.getMessage())
+        except Exception:  # noqa: BLE001 - a message that cannot be formatted is not kept
+            pass
+        if self.forward and logging.lastResort is not None:
+            logging.lastResort.handle(record)
 
 
 class _Run:
@@ -230,6 +251,8 @@ def guard_run(pelican):
         if state.unchanged():
             logger.warning("Nothing changed since the last build into %s: nothing to do",
                            pelican.output_path)
+            for message in state.last_warnings():  # still true: the content is the same
+                logger.warning("%s (the last build said so; it still holds)", message)
             return
         state.forget()
         left = outputdir.prepare(pelican.output_path)
@@ -237,9 +260,14 @@ def guard_run(pelican):
             logger.info("removed %d temporary file(s) an interrupted run left in %s",
                         len(left), pelican.output_path)
         _drop_stale_content_cache(pelican.settings)
-        with _Run(pelican):
-            original()
-        state.record()
+        heard = _Warnings(forward=not logging.getLogger().handlers)
+        logging.getLogger().addHandler(heard)
+        try:
+            with _Run(pelican):
+                original()
+        finally:
+            logging.getLogger().removeHandler(heard)
+        state.record(heard.messages)
 
     seam.wrap_run(pelican, run)
 
