@@ -90,3 +90,43 @@ def test_ingest_counts_the_near_misses_it_leaves_to_the_editor(tmp_path):
     listed = MAYBE.findall(run("check", str(out)).stdout)
     match = re.search(r"(\d+) near-miss tags? in 1 briefing to review", proc.stderr)
     assert (int(match.group(1)) if match else 0) == len(listed)
+
+
+def test_doubts_name_the_fields_ingest_got_wrong_and_leave_good_ones_alone():
+    """The editor's-desk review's examples: a menu entry as the author, the copyright holder
+    as the source, a photo credit as the caption; and real names, outlets and captions."""
+    from briefing.core.vocabulary import default_path, load
+    from briefing.ingest.review import doubts
+
+    vocab = load(default_path())
+    wrong = [
+        {"author": "US & Canada"},                      # a menu entry: two places
+        {"author": "World News", "section": "World News"},
+        {"source": {"name": "NYP Holdings"}},
+        {"source": {"name": "Hearst Communications"}},
+        {"source": {"name": "Cable News Network"}},
+        {"caption": "Getty Images"},
+        {"caption": "(AP Photo/Hussein Malla)"},
+        {"caption": "Photo: Reuters"},
+    ]
+    for meta in wrong:
+        assert len(doubts(meta, vocab)) == 1, meta
+    fine = {"author": "Daniel Kim", "source": {"name": "Yonhap News"}, "section": "World",
+            "caption": "Russian S-400 launchers at a parade in Moscow (Reuters)"}
+    assert doubts(fine, vocab) == []
+    assert doubts({"author": "Jane Doe and John Smith", "caption": "A file photo of the base"},
+                  vocab) == []
+
+
+def test_review_shows_the_doubts_of_a_real_ingested_page(tmp_path):
+    raw = ROOT / "tests" / "data" / "raw" / "viewus-russia-air-defense-libya.txt"
+    out = tmp_path / "briefings"
+    assert run("ingest", str(raw), "--out", str(out)).returncode == 0
+    (path,) = out.glob("*.md")
+    clean = run("review", str(out))
+    assert "does not look like a person's name" not in clean.stdout  # Daniel Kim
+    path.write_text(path.read_text(encoding="utf-8").replace("author: Daniel Kim",
+                                                             "author: US & Canada"),
+                    encoding="utf-8")
+    doubted = run("review", str(out))
+    assert "the author ('US & Canada') does not look like a person's name" in doubted.stdout

@@ -163,6 +163,8 @@ def _drafts(paths: list[str]):
 
 def cmd_review(args: argparse.Namespace) -> int:
     """The drafts awaiting review, each with what needs a look."""
+    from briefing.ingest.review import doubts
+
     try:
         drafts = list(_drafts(args.paths))
         vocab = vocabulary_of(args)
@@ -181,6 +183,7 @@ def cmd_review(args: argparse.Namespace) -> int:
             notes.append("no source address (source: url)")
         if not doc.meta.get("author"):
             notes.append("no author (none is shown)")
+        notes += doubts(doc.meta, vocab)
         if doc.meta.get("duplicate_of"):
             notes.append(f"a near-duplicate of {doc.meta['duplicate_of']} (ingest found the "
                          "same text there): keep one, or remove duplicate_of to keep both")

@@ -1,6 +1,10 @@
-"""Near misses: terms the tagger found in a briefing but below the bar for a tag, shown to the
+"""What an editor should look at in a briefing before publishing it.
+
+Near misses: terms the tagger found in a briefing but below the bar for a tag, shown to the
 editor with the reason (``briefing check``, ingest's summary) and never added silently;
-``briefing accept`` adds them.
+``briefing accept`` adds them. Doubts (:func:`doubts`): fields ingest filled in that look
+wrong (an author that is menu text, a copyright holder as the source, a caption that is only
+a photo credit), shown by ``briefing review``.
 
 A near miss is a candidate of the tagger's evidence that is not a tag of the article (nor
 already a tag of the briefing, in any spelling) and whose score reaches
@@ -11,6 +15,7 @@ and actors more than one passing mention.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -64,3 +69,57 @@ def near_misses(result, have: Mapping[str, list] | None = None,
             found[facet].append((-evidence.score, evidence.first,
                                  NearMiss(facet, name, _reason(evidence))))
     return [miss for facet in FACETS for *_, miss in sorted(found[facet], key=lambda x: x[:2])]
+
+
+# a company's legal form or a publisher's holding: the copyright line's owner, not the outlet
+_LEGAL_ENTITY = re.compile(
+    r"\b(?:holdings?|communications|inc|llc|ltd|limited|plc|gmbh|corp|corporation|"
+    r"company|co|media group|group plc|publishing|enterprises|network|networks)\b\.?$",
+    re.IGNORECASE)
+# a caption that is only its photo's credit: "Photo: Reuters", "Getty Images", "(AP
+# Photo/Hussein Malla)", "© EPA"
+_AGENCIES = (r"getty images|reuters|afp|ap|associated press|epa|shutterstock|alamy|anadolu|"
+             r"xinhua|tass|sputnik|dpa|efe|bloomberg")
+_CREDIT_LEAD = re.compile(r"^\(?\s*(?:©|\(c\)|(?:photo|image|picture|photograph|credit)s?"
+                          r"\s*(?:by\b|:|/)|(?:%s)(?:\s+(?:photo|images?))?\s*/)" % _AGENCIES,
+                          re.IGNORECASE)
+_AGENCY = re.compile(r"\b(?:%s)\b" % _AGENCIES, re.IGNORECASE)
+
+
+def _credit_only(caption: str) -> bool:
+    if len(caption.split()) <= 10 and _CREDIT_LEAD.match(caption):
+        return True
+    rest = re.findall(r"[^\W\d_]+", _AGENCY.sub(" ", caption))  # what is not an agency
+    return bool(_AGENCY.search(caption)) and len(rest) <= 1
+
+
+def doubts(meta: Mapping, vocab=None) -> list[str]:
+    """The fields of a briefing that look wrong, each as a line for the editor: an author
+    that is not a person's name (or names places: "US & Canada", a menu entry), or repeats
+    the section or the source; a source that is a legal entity ("NYP Holdings", "Cable News
+    Network"), the copyright holder rather than the outlet; a caption that is only a photo
+    credit. ``vocab`` (a :class:`~briefing.core.vocabulary.Vocabulary`) lets place names be
+    recognised."""
+    from briefing.ingest.clean.meta import looks_like_name
+
+    found = []
+    author = str(meta.get("author") or "").strip()
+    source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+    source_name = str(source.get("name") or "").strip()
+    if author:
+        parts = [p for p in re.split(r"\s*(?:&|,|\band\b)\s*", author) if p]
+        places = vocab is not None and all(vocab.resolve("region", p) for p in parts)
+        same = {str(meta.get("section") or "").casefold(), source_name.casefold()} - {""}
+        if places or not looks_like_name(author) or author.casefold() in same:
+            found.append(f"the author ({author!r}) does not look like a person's name: menu "
+                         "text, a section or the site? correct it, or remove it (no author "
+                         "is shown then)")
+    if source_name and _LEGAL_ENTITY.search(source_name):
+        found.append(f"the source ({source_name!r}) looks like the copyright holder, not the "
+                     "outlet: give the outlet's name")
+    caption = str(meta.get("caption") or "").strip()
+    if caption and _credit_only(caption):
+        found.append(f"the caption ({caption!r}) is only a photo credit: write what the photo "
+                     "shows, or remove it")
+    return found
+
