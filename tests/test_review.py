@@ -130,3 +130,12 @@ def test_review_shows_the_doubts_of_a_real_ingested_page(tmp_path):
                     encoding="utf-8")
     doubted = run("review", str(out))
     assert "the author ('US & Canada') does not look like a person's name" in doubted.stdout
+
+
+def test_a_countrys_near_miss_says_how_often_it_had_that_role():
+    bars = {"region": 2.0, "actors": 2.0, "systems": 2.0}
+    libya = Evidence(score=1.5, mentions=9, first=0, in_title=True, in_lede=True,
+                     paragraphs=4, roles=(("actor", 1), ("place", 8)))
+    result = TagResult(region=["Libya"], evidence={("actors", "Libya"): libya})
+    assert [str(m) for m in near_misses(result, thresholds=bars)] == [
+        "maybe actors: Libya (9 mentions in the title, 1 of them as an actor)"]

@@ -38,7 +38,7 @@ class NearMiss:
         return f"maybe {self.facet}: {self.name} ({self.reason})"
 
 
-def _reason(evidence) -> str:
+def _reason(facet: str, evidence) -> str:
     count = "one mention" if evidence.mentions == 1 else f"{evidence.mentions} mentions"
     if evidence.in_title:
         where = "in the title"
@@ -48,6 +48,10 @@ def _reason(evidence) -> str:
         where = f"in {evidence.paragraphs} paragraphs of the body"
     else:
         where = "in the body"
+    roles = dict(evidence.roles)
+    if roles and facet in ("region", "actors"):  # a country: how many mentions had this role
+        role, word = ("place", "a place") if facet == "region" else ("actor", "an actor")
+        return f"{count} {where}, {roles.get(role, 0)} of them as {word}"
     return f"{count} {where}"
 
 
@@ -67,7 +71,7 @@ def near_misses(result, have: Mapping[str, list] | None = None,
             continue
         if evidence.score >= NEAR_SHARE[facet] * thresholds[facet]:
             found[facet].append((-evidence.score, evidence.first,
-                                 NearMiss(facet, name, _reason(evidence))))
+                                 NearMiss(facet, name, _reason(facet, evidence))))
     return [miss for facet in FACETS for *_, miss in sorted(found[facet], key=lambda x: x[:2])]
 
 
