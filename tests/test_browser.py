@@ -313,3 +313,45 @@ def test_search_merges_the_shards_of_a_large_index(browser, sharded_site, briefi
         watch.assert_clean()
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def site_with_a_draft(tmp_path_factory):
+    """The demo content plus one draft, as ingest writes it, built for development."""
+    import shutil
+
+    from conftest import CONTENT, build_site
+
+    content = tmp_path_factory.mktemp("draft-content") / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "briefings" / "draft-under-review.md").write_text(
+        "---\ntitle: A draft under review\nslug: draft-under-review\ndate: 2024-12-20\n"
+        "status: draft\nregion: [Libya]\nsummary: Not yet reviewed.\n---\n\n"
+        "Officials said the batteries were moved overnight, according to the draft.\n",
+        encoding="utf-8")
+    out = tmp_path_factory.mktemp("draft-site")
+    build = build_site(content, out, extra=["-e", "SEARCH_INDEX=false"])
+    assert build.returncode == 0, build.log
+    with SiteServer(build.output) as server:
+        yield server
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_draft_shows_its_banner_and_is_on_no_list(browser, site_with_a_draft, viewport):
+    context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        watch = Watch(context)
+        page = context.new_page()
+        page.goto(f"{site_with_a_draft.url}/drafts/draft-under-review/", wait_until="load")
+        banner = page.get_by_role("note").filter(has_text="Draft")
+        assert banner.is_visible()
+        assert "not on the published site" in banner.inner_text()
+        assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex"
+        assert_no_horizontal_overflow(page, f"draft at {viewport}")
+        print(screenshot(page, f"draft-{viewport}"))
+        page.goto(f"{site_with_a_draft.url}/", wait_until="load")
+        assert "A draft under review" not in page.inner_text("main")
+        watch.assert_clean()
+    finally:
+        context.close()
