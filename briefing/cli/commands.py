@@ -14,7 +14,8 @@ from briefing.core import frontmatter
 from briefing.core.facets import FACETS
 
 from .common import (
-    failure, iter_files, iter_markdown, MARKDOWN_SUFFIXES, plural, read_briefing, tagger_of)
+    Briefings, failure, iter_files, iter_markdown, MARKDOWN_SUFFIXES,
+    plural, print_added, tagger_of)
 
 
 # --- tag ------------------------------------------------------------------------------------
@@ -66,25 +67,13 @@ def cmd_retag(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     changed = failed = 0
-    for path in files:
-        try:
-            found = read_briefing(path)
-        except (frontmatter.FrontMatterError, OSError) as exc:
-            print(failure(path, exc, "cannot be read"), file=sys.stderr)
-            failed += 1
-            continue
-        if found is None:
-            continue  # Pelican's own Key: value format
-        text, doc = found
-        if "date" not in doc.meta:
-            continue  # a page, not a briefing
+    briefings = Briefings(files)
+    for path, text, doc in briefings:
         try:
             plan = retag.plan(path, text, doc, tag(doc.meta["title"], doc.body))
             if not plan.changed:
                 continue
-            for facet, names in plan.added.items():
-                for name in names:
-                    print(f"{path}: + {facet}: {name}")
+            print_added(path, plan)
             if args.write:
                 retag.write(plan)
         except (retag.RetagError, OSError) as exc:  # OSError: a read-only folder, a full disk
@@ -95,7 +84,7 @@ def cmd_retag(args: argparse.Namespace) -> int:
     verb = "updated" if args.write else "would gain tags (run with --write to add them)"
     print(f"retag: {plural(changed, 'briefing')} {verb}; {plural(len(files), 'file')} "
           "read; no tag is ever removed", file=sys.stderr)
-    return 1 if failed else 0
+    return 1 if failed or briefings.failed else 0
 
 
 # --- ingest ---------------------------------------------------------------------------------

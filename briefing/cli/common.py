@@ -4,6 +4,7 @@ tagger, the checks of its tags and its near misses."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from briefing.core import fileio, frontmatter
@@ -126,4 +127,31 @@ def failure(path: Path, exc: Exception, doing: str = "not written") -> str:
     if isinstance(exc, OSError):
         return f"error: {path}: {doing} ({exc.strerror or exc})"
     return f"error: {exc}"
+
+
+class Briefings:
+    """The briefings among ``files`` as (path, text, Document): pages (no date) and files in
+    Pelican's own format left out, unless ``pages``. A file that cannot be read is reported
+    on stderr, naming it, and counted in ``failed``."""
+
+    def __init__(self, files: list[Path], *, pages: bool = False):
+        self.files, self.pages, self.failed = files, pages, 0
+
+    def __iter__(self):
+        for path in self.files:
+            try:
+                found = read_briefing(path)
+            except (frontmatter.FrontMatterError, OSError) as exc:
+                print(failure(path, exc, "cannot be read"), file=sys.stderr)
+                self.failed += 1
+                continue
+            if found is not None and (self.pages or "date" in found[1].meta):
+                yield path, *found
+
+
+def print_added(path: Path, plan) -> None:
+    """The tags a retag plan adds, a line each."""
+    for facet, names in plan.added.items():
+        for name in names:
+            print(f"{path}: + {facet}: {name}")
 

@@ -8,10 +8,11 @@ import argparse
 import sys
 
 from briefing.core import frontmatter
+from briefing.ingest.review import date_guessed, doubts
 
 from .common import (
-    check_tags, failure, iter_markdown, make_tagger, near_misses_of, plural, read_briefing,
-    vocabulary_of)
+    Briefings, check_tags, failure, iter_markdown, make_tagger, near_misses_of,
+    plural, print_added, read_briefing, vocabulary_of)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -49,8 +50,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         for problem in check_tags(path, doc, vocab):
             print(problem)
             errors += 1
-        provenance = doc.meta.get("provenance") or {}
-        if isinstance(provenance, dict) and provenance.get("date_source") == "ingest":
+        if date_guessed(doc.meta):
             line = doc.lines.get("date", "")
             guessed.append(f"{path}:{line}: the date ({doc.meta['date'].date()}) was guessed "
                            f"at ingest; check it, then run `briefing confirm {path}`")
@@ -86,12 +86,9 @@ def cmd_accept(args: argparse.Namespace) -> int:
     wanted = {name.casefold() for name in args.only or []}
     seen: set[str] = set()
     added = changed = failed = 0
-    for path in files:
+    briefings = Briefings(files)
+    for path, text, doc in briefings:
         try:
-            found = read_briefing(path)
-            if found is None or "date" not in found[1].meta:
-                continue  # Pelican's own format, or a page
-            text, doc = found
             misses = [m for m in near_misses_of(tagger, doc)
                       if not wanted or m.name.casefold() in wanted]
             seen.update(m.name.casefold() for m in misses)
@@ -101,9 +98,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
             for miss in misses:
                 tags.setdefault(miss.facet, []).append(miss.name)
             plan = retag.plan(path, text, doc, tags)
-            for facet, names in plan.added.items():
-                for name in names:
-                    print(f"{path}: + {facet}: {name}")
+            print_added(path, plan)
             if plan.changed and not args.dry_run:
                 retag.write(plan)
         except (frontmatter.FrontMatterError, retag.RetagError, OSError) as exc:
@@ -117,7 +112,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
     verb = "would be added (dry run)" if args.dry_run else "added"
     print(f"accept: {plural(added, 'tag')} {verb} to {plural(changed, 'briefing')}",
           file=sys.stderr)
-    return 1 if failed else 0
+    return 1 if failed or briefings.failed else 0
 
 
 # --- confirm --------------------------------------------------------------------------------
@@ -131,12 +126,10 @@ def cmd_confirm(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     confirmed = failed = 0
-    for path in files:
+    briefings = Briefings(files)
+    for path, text, doc in briefings:
         try:
-            found = read_briefing(path)
-            if found is None or "date" not in found[1].meta:
-                continue
-            plan = retag.confirm_date(path, *found)
+            plan = retag.confirm_date(path, text, doc)
             if plan.changed:
                 retag.write(plan)
                 print(f"{path}: date {plan.added['date'][0]} confirmed")
@@ -145,37 +138,35 @@ def cmd_confirm(args: argparse.Namespace) -> int:
             print(failure(path, exc), file=sys.stderr)
             failed += 1
     print(f"confirm: {plural(confirmed, 'date')} confirmed", file=sys.stderr)
-    return 1 if failed else 0
+    return 1 if failed or briefings.failed else 0
 
 
 # --- review and publish ---------------------------------------------------------------------
-def _drafts(paths: list[str]):
-    """(path, text, Document) of every draft under the paths; files that cannot be read are
-    reported by ``check``, not here."""
-    for path in iter_markdown(paths):
-        try:
-            found = read_briefing(path)
-        except (frontmatter.FrontMatterError, OSError):
-            continue
-        if found is not None and found[1].meta.get("status") == "draft":
-            yield path, *found
+def _drafts(args: argparse.Namespace):
+    """(drafts, unreadable count, vocabulary) for review and publish, or None once an error
+    is printed: the drafts (status: draft) among the given files, as (path, text, Document);
+    a file that cannot be read is named on stderr."""
+    try:
+        files = iter_markdown(args.paths)
+        vocab = vocabulary_of(args)
+    except (FileNotFoundError, frontmatter.FrontMatterError) as exc:  # a VocabularyError too
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+    briefings = Briefings(files, pages=True)
+    drafts = [found for found in briefings if found[2].meta.get("status") == "draft"]
+    return drafts, briefings.failed, vocab
 
 
 def cmd_review(args: argparse.Namespace) -> int:
     """The drafts awaiting review, each with what needs a look."""
-    from briefing.ingest.review import doubts
-
-    try:
-        drafts = list(_drafts(args.paths))
-        vocab = vocabulary_of(args)
-    except (FileNotFoundError, frontmatter.FrontMatterError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    found = _drafts(args)
+    if found is None:
         return 2
+    drafts, _unreadable, vocab = found
     tagger = make_tagger(vocab)
     for path, _text, doc in drafts:
         notes = check_tags(path, doc, vocab)
-        provenance = doc.meta.get("provenance") or {}
-        if isinstance(provenance, dict) and provenance.get("date_source") == "ingest":
+        if date_guessed(doc.meta):
             notes.append(f"the date ({doc.meta['date'].date()}) was guessed at ingest "
                          "(`briefing confirm` once checked)")
         source = doc.meta.get("source") or {}
@@ -198,15 +189,12 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     """Publish drafts (status: draft -> published) that pass check; the others are named."""
-    from briefing.core import vocabulary
     from briefing.ingest import retag
 
-    try:
-        drafts = list(_drafts(args.paths))
-        vocab = vocabulary_of(args)
-    except (FileNotFoundError, vocabulary.VocabularyError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    found = _drafts(args)
+    if found is None:
         return 2
+    drafts, unreadable, vocab = found
     published = held = 0
     for path, text, doc in drafts:
         problems = check_tags(path, doc, vocab)
@@ -228,5 +216,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         published += 1
     print(f"publish: {plural(published, 'draft')} "
           f"{'would be published' if args.dry_run else 'published'}"
-          + (f", {held} held back (see above)" if held else ""), file=sys.stderr)
-    return 1 if held else 0
+          + (f", {held} held back (see above)" if held else "")
+          + (f", {plural(unreadable, 'file')} unreadable (see above)" if unreadable else ""),
+          file=sys.stderr)
+    return 1 if held or unreadable else 0

@@ -22,6 +22,7 @@ from briefing.core import fileio, frontmatter
 from briefing.core.facets import FACETS
 from briefing.core.errors import Report
 from briefing.ingest.pipeline import edited_by_hand, refresh_checksum
+from briefing.ingest.review import date_guessed
 
 _BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks frontmatter.split knows
 
@@ -187,8 +188,7 @@ def confirm_date(path: Path, text: str, doc: frontmatter.Document) -> Retag:
     becomes ``checked``, the one value changed in place (an empty plan when the date was not
     guessed)."""
     result = Retag(path, read=hashlib.sha1(text.encode("utf-8", "surrogateescape")).digest())
-    provenance = doc.meta.get("provenance")
-    if isinstance(provenance, dict) and provenance.get("date_source") == "ingest":
+    if date_guessed(doc.meta):
         result.text = _set_scalar(path, text, doc, ("provenance", "date_source"), "checked")
         result.added = {"date": [str(doc.meta["date"].date())]}
     return result

@@ -97,6 +97,12 @@ def _credit_only(caption: str) -> bool:
     return bool(_AGENCY.search(caption)) and len(rest) <= 1
 
 
+def date_guessed(meta: Mapping) -> bool:
+    """Whether ingest had to guess the briefing's date and no editor confirmed it since."""
+    provenance = meta.get("provenance")
+    return isinstance(provenance, dict) and provenance.get("date_source") == "ingest"
+
+
 def doubts(meta: Mapping, vocab=None) -> list[str]:
     """The fields of a briefing that look wrong, each as a line for the editor: an author
     that is not a person's name (or names places: "US & Canada", a menu entry), or repeats
