@@ -40,3 +40,14 @@ def test_check_on_a_missing_path_is_a_clear_error(tmp_path):
     proc = run("check", str(tmp_path / "nope"))
     assert proc.returncode == 2
     assert "no such file or folder" in proc.stderr
+
+
+def test_check_reads_on_past_a_yaml_error(content_copy):
+    bad = content_copy / "briefings" / "colon.md"
+    bad.write_text("---\ntitle: Iran: the talks resume\ndate: 2024-12-18\n"
+                   "region: [Libya, Atlantis]\n---\nBody\n")
+    proc = run("check", str(bad))
+    assert proc.returncode == 1
+    assert f"{bad}:2: invalid YAML" in proc.stdout and 'title: "Iran: the talks' in proc.stdout
+    assert f"`Atlantis` in {bad}:4: not in the vocabulary" in proc.stdout  # still checked
+    assert "2 problems" in proc.stderr

@@ -174,3 +174,25 @@ def test_an_unquoted_colon_in_a_title_gets_the_fix():
         fm.parse("---\ntitle: Iran: the talks resume\ndate: 2024-01-02\n---\nB\n", "x.md")
     line, message = err.value.problems[0]
     assert line == 2 and "must be quoted, e.g. title: \"Iran: the talks resume\"" in message
+
+
+def test_a_yaml_error_does_not_hide_the_files_other_problems():
+    text = ("---\ntitle: Iran: the talks resume\ndate: 2024-13-02\nxregion: Libya\n"
+            "region: [Libya, Tartus]\nsummary: |\n  two: lines\n  of text\n---\nBody\n")
+    with pytest.raises(fm.FrontMatterError) as err:
+        fm.parse(text, "x.md")
+    lines = [line for line, _ in err.value.problems]
+    messages = " | ".join(message for _, message in err.value.problems)
+    assert lines == [2, 3, 4], err.value.problems  # the colon, the bad date, the stray key
+    assert "must be quoted" in messages and "xregion" in messages and "date" in messages
+    assert "title is required" not in messages  # unreadable is not missing
+    partial = err.value.partial  # what could be read, for the vocabulary check
+    assert partial.meta["region"] == ["Libya", "Tartus"]  # (the date failed: no meta)
+    assert partial.meta["summary"] == "two: lines\nof text"
+    assert partial.lines["region[1]"] == 5 and partial.body.strip() == "Body"
+
+
+def test_a_yaml_error_with_nothing_else_to_read_is_reported_alone():
+    with pytest.raises(fm.FrontMatterError) as err:
+        fm.parse("---\n[Libya, Syria\n---\nB\n", "x.md")
+    assert len(err.value.problems) == 1 and err.value.partial is None

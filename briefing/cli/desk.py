@@ -42,6 +42,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         except frontmatter.FrontMatterError as exc:
             print(exc)
             errors += len(exc.problems)
+            if exc.partial is not None:  # the tags that could be read are checked still
+                for problem in check_tags(path, exc.partial, vocab):
+                    print(problem)
+                    errors += 1
             continue
         if found is None:
             continue  # Pelican's own Key: value format: not ours to check

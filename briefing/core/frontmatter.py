@@ -81,9 +81,13 @@ class FrontMatterError(Report, ValueError):
     """One or more problems in one file, each with the line it is on (a report for the user:
     no traceback)."""
 
-    def __init__(self, path: str, problems: list[tuple[int | None, str]]):
+    def __init__(self, path: str, problems: list[tuple[int | None, str]],
+                 partial: "Document | None" = None):
         self.path = path
         self.problems = sorted(problems, key=lambda p: (p[0] or 0, p[1]))
+        # what could be read despite the problems (the keys YAML could read around a
+        # syntax error, validated), for checks that can still run: the tags' vocabulary
+        self.partial = partial
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -193,6 +197,47 @@ def _load(yaml_text: str, path: str, first_line: int) -> tuple[Any, dict[str, in
     return safeyaml.construct(node, path, first_line, error=FrontMatterError), lines
 
 
+_TOP_KEY_RE = re.compile(r"^(?![\s#-])(?:\"([^\"]*)\"|'([^']*)'|([^:\s][^:]*?))\s*:(?:\s|$)")
+
+
+def _salvage(yaml_text: str, path: str, first_line: int):
+    """After a YAML error, read the front matter one top-level key at a time, so that one
+    bad line (an unquoted colon in the title) does not hide the file's other problems.
+    Returns (data, lines, unreadable keys, the unreadable keys' problems), or None when the
+    text has no top-level keys to read apart (nothing more can be said)."""
+    rows = yaml_text.split("\n")
+    starts = [i for i, row in enumerate(rows) if _TOP_KEY_RE.match(row)]
+    if len(starts) < 2 or starts[0] != next(
+            (i for i, row in enumerate(rows) if row.strip() and not row.lstrip()
+             .startswith("#")), 0):
+        return None
+    data: dict[Any, Any] = {}
+    lines: dict[str, int] = {}
+    unreadable: set[str] = set()
+    problems: list[tuple[int | None, str]] = []
+    for at, until in zip(starts, starts[1:] + [len(rows)]):
+        found = _TOP_KEY_RE.match(rows[at])
+        key = next(group for group in found.groups() if group is not None).strip()
+        chunk = "\n".join(rows[at:until])
+        try:
+            value, chunk_lines = _load(chunk, path, first_line + at)
+        except FrontMatterError as exc:
+            unreadable.add(key)
+            problems += exc.problems
+            continue
+        if not isinstance(value, dict):
+            return None  # not a key after all: nothing sound to say
+        for name, item in value.items():
+            if name in data:
+                problems.append((chunk_lines.get(name), f"{name} is given twice (first on "
+                                                        f"line {lines.get(name)})"))
+                continue
+            data[name] = item
+        for name, line in chunk_lines.items():
+            lines.setdefault(name, line)
+    return data, lines, frozenset(unreadable), problems
+
+
 def _timezone(name: str | None) -> dt.tzinfo:
     if not name:
         return dt.timezone.utc
@@ -290,8 +335,11 @@ def _check_url(url: str) -> bool:
 
 
 def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
-             require_date: bool = True, timezone: str | None = None) -> dict[str, Any]:
-    """Check and normalise front-matter data; raise FrontMatterError listing every problem."""
+             require_date: bool = True, timezone: str | None = None,
+             unreadable: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Check and normalise front-matter data; raise FrontMatterError listing every problem
+    (its ``partial`` holds what was valid). ``unreadable``: keys whose YAML could not be
+    read (their own problem is reported already; they are not called missing)."""
     lines = lines or {}
     if not isinstance(data, dict):
         raise FrontMatterError(path, [(2, "the front matter must be a mapping of keys to "
@@ -324,7 +372,9 @@ def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
             problems.append((at(key), f"{key}: {safeyaml.control_message(char)}"))
 
     title = _text(data.get("title"))
-    if "title" not in data or data.get("title") is None:
+    if "title" in unreadable:
+        pass
+    elif "title" not in data or data.get("title") is None:
         problems.append((at("title"), "title is required"))
     elif not title:
         problems.append((at("title"), f"title must be text, got {kind_of(data['title'])}"
@@ -333,7 +383,7 @@ def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
         meta["title"] = " ".join(title.split())
 
     if "date" not in data or data.get("date") is None:
-        if require_date:
+        if require_date and "date" not in unreadable:
             problems.append((at("date"), "date is required (e.g. date: 2024-12-18)"))
     else:
         when = _check_date("date", data["date"], tz, at("date"), problems)
@@ -439,7 +489,8 @@ def validate(data: Any, path: str, lines: dict[str, int] | None = None, *,
         meta["provenance"] = data["provenance"]
 
     if problems:
-        raise FrontMatterError(path, problems)
+        raise FrontMatterError(path, problems, partial=Document(meta=meta, body="",
+                                                                body_line=0, lines=lines))
     return meta
 
 
@@ -453,10 +504,29 @@ def parse(text: str, path: str = "<string>", *, require_date: bool = True,
         line = body_line + body.count("\n", 0, found.start())
         body_problems.append((line, f"the text: {safeyaml.control_message(found.group())}"))
     try:
-        data, lines = _load(yaml_text, path, first_line=2)
+        try:
+            data, lines = _load(yaml_text, path, first_line=2)
+            unreadable: frozenset[str] = frozenset()
+        except FrontMatterError as exc:
+            salvaged = _salvage(yaml_text, path, first_line=2)
+            if salvaged is None:
+                raise
+            data, lines, unreadable, yaml_problems = salvaged
+            try:
+                found, partial = [], Document(
+                    meta=validate(data, path, lines, require_date=require_date,
+                                  timezone=timezone, unreadable=unreadable),
+                    body="", body_line=0, lines=lines)
+            except FrontMatterError as more:
+                found, partial = more.problems, more.partial
+            if partial is not None:
+                partial = Document(meta=partial.meta, body=body, body_line=body_line,
+                                   lines=lines)
+            raise FrontMatterError(path, yaml_problems + found, partial=partial) from exc
         meta = validate(data, path, lines, require_date=require_date, timezone=timezone)
     except FrontMatterError as exc:
-        raise FrontMatterError(path, exc.problems + body_problems) from None
+        raise FrontMatterError(path, exc.problems + body_problems, partial=exc.partial) \
+            from None
     if body_problems:
         raise FrontMatterError(path, body_problems)
     return Document(meta=meta, body=body, body_line=body_line, lines=lines)
