@@ -51,3 +51,31 @@ def test_check_reads_on_past_a_yaml_error(content_copy):
     assert f"{bad}:2: invalid YAML" in proc.stdout and 'title: "Iran: the talks' in proc.stdout
     assert f"`Atlantis` in {bad}:4: not in the vocabulary" in proc.stdout  # still checked
     assert "2 problems" in proc.stderr
+
+
+def test_check_fix_writes_aliases_as_terms_and_comma_texts_as_lists(content_copy):
+    bad = content_copy / "briefings" / "aliases.md"
+    text = ("---\r\ntitle: T\r\ndate: 2024-12-18\r\nregion: Libya, Syria, Tartus  # where\r\n"
+            "actors:\r\n  - irgc   # the guards\r\n  - \"Wagner\"\r\nsystems: [S-400]\r\n---\r\n"
+            "Body: IRGC stays as written.\r\n")
+    bad.write_bytes(text.encode())
+    before = run("check", "--no-maybe", str(bad))
+    assert before.returncode == 1 and "write a YAML list" in before.stdout  # the comma text
+    proc = run("check", "--no-maybe", "--fix", str(bad))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"{bad}: fixed actors: Islamic Revolutionary Guard Corps (was irgc)" in proc.stdout
+    assert "fixed 1 briefing): ok" in proc.stderr
+    assert bad.read_bytes().decode() == text.replace(
+        "Libya, Syria, Tartus  #", "[Libya, Syria, Tartus]  #").replace(
+        "irgc ", "Islamic Revolutionary Guard Corps ").replace('"Wagner"', "Wagner Group")
+    again = run("check", "--no-maybe", "--fix", str(bad))
+    assert "fixed 0 briefings): ok" in again.stderr  # nothing left to fix
+
+
+def test_check_fix_leaves_a_file_with_other_problems_alone(content_copy):
+    bad = content_copy / "briefings" / "broken.md"
+    text = "---\ntitle: T\ndate: soon\nactors: [irgc]\n---\nBody\n"
+    bad.write_text(text)
+    proc = run("check", "--no-maybe", "--fix", str(bad))
+    assert proc.returncode == 1 and f"{bad}:3: date must be a date" in proc.stdout
+    assert bad.read_text() == text

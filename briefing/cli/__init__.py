@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "bar; not problems). Exit 1 when there is any problem.")
     check.add_argument("--no-maybe", action="store_true",
                        help="do not tag the briefings again to list their near-miss tags")
+    check.add_argument("--fix", action="store_true",
+                       help="write each alias as its term's name (IRGC: Islamic Revolutionary "
+                            "Guard Corps) and a facet written as one text with commas as a "
+                            "list, editing only those values; then check")
 
     acc = command(
         "accept", cmd_accept,

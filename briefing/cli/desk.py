@@ -36,7 +36,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     guessed: list[str] = []
     maybe: list[str] = []
     tagger = None if args.no_maybe else make_tagger(vocab)
+    fixed = 0
     for path in files:
+        if args.fix:
+            fixed += _fix(path, vocab)
         try:
             found = read_briefing(path)
         except frontmatter.FrontMatterError as exc:
@@ -70,9 +73,43 @@ def cmd_check(args: argparse.Namespace) -> int:
         for message in guessed:
             print(f"  {message}")
     status = "ok" if not errors else plural(errors, "problem")
-    print(f"checked {plural(read, 'briefing')} and {plural(len(vocab), 'vocabulary term')}: "
-          f"{status}", file=sys.stderr)
+    done = f" (fixed {plural(fixed, 'briefing')})" if args.fix else ""
+    print(f"checked {plural(read, 'briefing')} and {plural(len(vocab), 'vocabulary term')}"
+          f"{done}: {status}", file=sys.stderr)
     return 1 if errors else 0
+
+
+_COMMAS = "is one text with commas"  # the one problem --fix can mend in a file that fails
+
+
+def _fix(path, vocab) -> int:
+    """``check --fix`` on one file: its aliases written as their terms, its comma texts as
+    lists (1 when the file was rewritten). A file with other problems is left for the check
+    to report."""
+    from briefing.ingest import retag
+
+    try:
+        found = read_briefing(path)
+    except frontmatter.FrontMatterError as exc:
+        if exc.partial is None or not all(_COMMAS in message for _, message in exc.problems):
+            return 0
+        text, doc = path.read_bytes().decode("utf-8"), exc.partial
+    else:
+        if found is None:
+            return 0
+        text, doc = found
+    try:
+        plan = retag.canonical_names(path, text, doc, vocab)
+        if not plan.changed:
+            return 0
+        retag.write(plan)
+    except (retag.RetagError, OSError) as exc:
+        print(failure(path, exc), file=sys.stderr)
+        return 0
+    for facet, names in plan.added.items():
+        for name in names:
+            print(f"{path}: fixed {facet}: {name}")
+    return 1
 
 
 # --- accept ---------------------------------------------------------------------------------

@@ -519,14 +519,12 @@ def parse(text: str, path: str = "<string>", *, require_date: bool = True,
                     body="", body_line=0, lines=lines)
             except FrontMatterError as more:
                 found, partial = more.problems, more.partial
-            if partial is not None:
-                partial = Document(meta=partial.meta, body=body, body_line=body_line,
-                                   lines=lines)
             raise FrontMatterError(path, yaml_problems + found, partial=partial) from exc
         meta = validate(data, path, lines, require_date=require_date, timezone=timezone)
     except FrontMatterError as exc:
-        raise FrontMatterError(path, exc.problems + body_problems, partial=exc.partial) \
-            from None
+        partial = exc.partial and Document(meta=exc.partial.meta, body=body,
+                                           body_line=body_line, lines=exc.partial.lines)
+        raise FrontMatterError(path, exc.problems + body_problems, partial=partial) from None
     if body_problems:
         raise FrontMatterError(path, body_problems)
     return Document(meta=meta, body=body, body_line=body_line, lines=lines)

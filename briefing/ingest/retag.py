@@ -1,6 +1,6 @@
 """Surgical edits of a briefing's front matter: re-tag after a vocabulary change (add tags,
 never remove one), confirm a date ingest guessed (:func:`confirm_date`), publish a draft
-(:func:`publish`).
+(:func:`publish`), write aliases as their terms' names (:func:`canonical_names`).
 
 The briefing file is edited surgically, at the places YAML itself gives for each facet's
 value (PyYAML's node marks): a block list gains ``- name`` lines after its last item, with
@@ -201,4 +201,74 @@ def publish(path: Path, text: str, doc: frontmatter.Document) -> Retag:
     if doc.meta.get("status") == "draft":
         result.text = _set_scalar(path, text, doc, ("status",), "published")
         result.added = {"status": ["published"]}
+    return result
+
+
+def _nodes(path: Path, text: str, doc: frontmatter.Document) -> tuple[int, dict]:
+    """Where the front matter starts in ``text``, and its top-level (key, value) nodes."""
+    start, end, _ = _front_span(text, doc)
+    loader = yaml.SafeLoader(text[start:end])
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        raise RetagError(f"{path}: the front matter cannot be edited safely ({exc})") from None
+    finally:
+        loader.dispose()
+    if not isinstance(root, yaml.MappingNode):
+        return start, {}
+    return start, {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+
+
+def canonical_names(path: Path, text: str, doc: frontmatter.Document, vocab) -> Retag:
+    """The briefing with every tag that is an alias written as its term's name (``IRGC``:
+    ``Islamic Revolutionary Guard Corps``), and a facet written as one text with commas
+    whose parts are all terms (``region: Libya, Syria, Tartus``) as a list: each value
+    replaced in place, every other byte kept. ``added`` maps each facet to what changed, in
+    words (``Wagner Group (was Wagner)``); an empty plan when there is nothing to rewrite."""
+    result = Retag(path, read=hashlib.sha1(text.encode("utf-8", "surrogateescape")).digest())
+    start, values = _nodes(path, text, doc)
+    edits, expected = [], dict(doc.meta)
+    for facet in FACETS:
+        if facet not in values:
+            continue
+        _, value = values[facet]
+        items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        names = []
+        for item in items:
+            if not isinstance(item, yaml.ScalarNode) or item.start_mark.index == \
+                    item.end_mark.index:
+                continue
+            parts = [item.value]
+            if item is value and "," in item.value:  # one text with commas
+                split = [part.strip() for part in item.value.split(",") if part.strip()]
+                if all((facet, vocab.canonical(facet, part)) in vocab for part in split):
+                    parts = split
+            fixed = [vocab.canonical(facet, part) for part in parts]
+            if fixed == [item.value]:
+                names.append(item.value)
+                continue
+            if len(parts) > 1 or item is value:
+                piece = _flow(fixed)
+            else:
+                piece = _flow(fixed)[1:-1]
+            edits.append((start + item.start_mark.index, start + item.end_mark.index, piece))
+            names += fixed
+            result.added.setdefault(facet, []).append(
+                f"{_flow(fixed) if len(parts) > 1 else fixed[0]} (was {item.value})")
+        if facet in result.added:
+            expected[facet] = names
+    if not edits:
+        return result
+    out = text
+    for at, until, piece in sorted(edits, reverse=True):
+        out = out[:at] + piece + out[until:]
+    try:
+        check = frontmatter.parse(out, str(path), require_date=False)
+    except frontmatter.FrontMatterError:
+        check = None
+    if check is None or check.meta != expected or check.body != doc.body:
+        raise RetagError(f"{path}: the tags cannot be rewritten without changing anything "
+                         "else; write them by hand: " + "; ".join(
+                             f"{f}: {', '.join(expected[f])}" for f in result.added))
+    result.text = refresh_checksum(out) if not edited_by_hand(text) else out
     return result
