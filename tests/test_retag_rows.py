@@ -129,7 +129,7 @@ def test_confirming_a_guessed_date_changes_that_value_only(tmp_path):
     assert f"run `briefing confirm {path}`" in listed.stdout
     done = subprocess.run(briefing + ["confirm", str(path)], capture_output=True, text=True,
                           timeout=120)
-    assert done.returncode == 0 and "date 2026-11-01 confirmed" in done.stdout, done.stderr
+    assert done.returncode == 0 and "date confirmed: 2026-11-01" in done.stdout, done.stderr
     assert path.read_bytes() == text.replace("date_source: ingest", "date_source: checked") \
         .encode("utf-8")
     again = subprocess.run(briefing + ["check", "--no-maybe", str(path)], capture_output=True,
@@ -137,4 +137,4 @@ def test_confirming_a_guessed_date_changes_that_value_only(tmp_path):
     assert "guessed at ingest" not in again.stdout
     twice = subprocess.run(briefing + ["confirm", str(path)], capture_output=True, text=True,
                            timeout=120)
-    assert "0 dates confirmed" in twice.stderr
+    assert "0 briefings confirmed" in twice.stderr

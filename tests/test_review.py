@@ -139,3 +139,43 @@ def test_a_countrys_near_miss_says_how_often_it_had_that_role():
     result = TagResult(region=["Libya"], evidence={("actors", "Libya"): libya})
     assert [str(m) for m in near_misses(result, thresholds=bars)] == [
         "maybe actors: Libya (9 mentions in the title, 1 of them as an actor)"]
+
+
+def test_a_title_picked_with_low_confidence_is_flagged_until_confirmed(tmp_path):
+    """A page whose headline line the scorer is unsure of (a blog's front page: its best
+    line is a photo credit) is marked ``title_source: unsure`` with the confidence; review
+    and check say so; ``confirm`` clears it. A page with a clear headline is not flagged."""
+    out = tmp_path / "briefings"
+    unsure = ROOT / "tests" / "data" / "title" / "daringfireball-1.inner.txt"
+    sure = ROOT / "tests" / "data" / "raw" / "viewus-russia-air-defense-libya.txt"
+    html = ROOT / "tests" / "data" / "clean" / "a1fca19b884e0e94.html"
+    ingest = run("ingest", "--out", str(out), "--date", "2026-11-01", str(unsure), str(sure),
+                 str(html))
+    assert ingest.returncode == 0, ingest.stderr
+    docs = {}
+    for path in out.glob("*.md"):
+        doc = frontmatter.parse(path.read_text(encoding="utf-8"), str(path))
+        docs[Path(doc.meta["provenance"]["raw"]).name] = (path, doc.meta)
+    flagged, meta = docs[unsure.name]
+    assert meta["provenance"]["title_source"] == "unsure"
+    assert 0 < meta["provenance"]["title_confidence"] < 0.7
+    assert docs[sure.name][1]["provenance"]["title_source"] == "scored"
+    assert docs[sure.name][1]["provenance"]["title_confidence"] > 0.9
+    assert docs[html.name][1]["provenance"]["title_source"] == "page"  # the page's <h1>
+    assert "title_confidence" not in docs[html.name][1]["provenance"]
+
+    review = run("review", str(out))
+    listed = review.stdout.split(f"{flagged}: ", 1)[1].split("\n.", 1)[0]
+    assert "the title was picked with low confidence (" in listed
+    assert review.stdout.count("picked with low confidence") == 1  # the other two are sure
+    check = run("check", "--no-maybe", str(flagged))
+    assert f"{flagged}:2: the title was picked with low confidence" in check.stdout
+    assert check.returncode == 0  # a doubt, not a problem
+
+    before = flagged.read_text(encoding="utf-8")
+    done = run("confirm", str(flagged))
+    assert done.returncode == 0 and f"{flagged}: title confirmed: {meta['title']}" in done.stdout
+    after = flagged.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
+    assert [b.strip() for a, b in changed if "checksum" not in a] == ["title_source: checked"]
+    assert "low confidence" not in run("review", str(out)).stdout

@@ -110,7 +110,7 @@ def test_check_lists_guessed_dates_for_review(tmp_path):
     assert run("ingest", "--out", out, raw).returncode == 0
     proc = run("check", out)
     assert proc.returncode == 0, proc.stdout
-    assert "1 briefing to review (date guessed at ingest)" in proc.stdout
+    assert "1 field to review (guessed at ingest)" in proc.stdout
     assert "was guessed at ingest" in proc.stdout
 
 

@@ -50,6 +50,7 @@ if str(ROOT) not in sys.path:
 
 from briefing.ingest.article import NoArticleError  # noqa: E402
 from briefing.ingest.clean import clean_dump, clean_html  # noqa: E402
+from briefing.ingest.clean.title import TITLE_SURE  # noqa: E402
 
 DEFAULT_DEV = [ROOT.parent / "shared" / "eval" / "clean-dev",
                ROOT.parent / "shared" / "eval" / "clean-readability"]
@@ -164,14 +165,15 @@ def run_style(dev: Path, style: str, pred_dir: Path, with_title: bool) -> dict:
                 errors[name] = str(exc)
             cpu[name] = min(cpu[name], time.process_time() - t0)
             wall[name] = min(wall[name], time.perf_counter() - w0)
-    titles = {}
+    titles, sure = {}, {}
     for name, ex in results.items():
+        sure[name] = ex.title_confidence
         body = ex.body
         if with_title:
             body = ex.title + "\n\n" + body
         (pred_dir / f"{name}.txt").write_text(body + "\n", encoding="utf-8")
         titles[name] = ex.title
-    return {"cpu": cpu, "wall": wall, "errors": errors, "titles": titles}
+    return {"cpu": cpu, "wall": wall, "errors": errors, "titles": titles, "sure": sure}
 
 
 def summarise(rows: list[dict], names: list[str], run: dict, golds: dict[str, dict]) -> dict:
@@ -182,7 +184,12 @@ def summarise(rows: list[dict], names: list[str], run: dict, golds: dict[str, di
     cpu = sum(run["cpu"].get(x, 0.0) for x in names)
     wall = sum(run["wall"].get(x, 0.0) for x in names)
     titles = run["titles"]
+    wrong = [x for x in names if not title_right(titles.get(x, ""), golds[x])]
+    unsure = {x for x in names if x in run["sure"] and run["sure"][x] is not None
+              and run["sure"][x] < TITLE_SURE}
     return {
+        "flagged": len(unsure) if any(run["sure"].get(x) is not None for x in names) else None,
+        "caught": f"{len(unsure & set(wrong))}/{len(wrong)}",
         "pages": n,
         "f1": statistics.mean(x["f1"] for x in sel) if n else 0.0,
         "precision": statistics.mean(x["precision"] for x in sel) if n else 0.0,
@@ -266,12 +273,17 @@ def main(argv: list[str] | None = None) -> int:
                     table.append((dev.name, p, style, summarise(rows, names[p], run, golds)))
 
     print(f'{"set":<18} {"part":<10} {"style":<6} {"pages":>5} {"F1":>6} {"P":>6} {"R":>6} {"boiler":>7} '
-          f'{"no-art":>6} {"title":>6} {"title=":>6} {"cpu/s":>7} {"wall/s":>7}')
+          f'{"no-art":>6} {"title":>6} {"title=":>6} {"unsure":>6} {"caught":>6} {"cpu/s":>7} '
+          f'{"wall/s":>7}')
     for set_name, part, style, s in table:
         print(f'{set_name:<18} {part:<10} {style:<6} {s["pages"]:>5} {s["f1"]:>6.3f} {s["precision"]:>6.3f} '
               f'{s["recall"]:>6.3f} {s["boiler"]:>7.3f} {s["no_art"]:>6} {s["title"]:>6.2f} '
-              f'{s["title_exact"]:>6.2f} {s["cpu_s"]:>7.1f} {s["wall_s"]:>7.1f}')
+              f'{s["title_exact"]:>6.2f} {"-" if s["flagged"] is None else s["flagged"]:>6} '
+              f'{"-" if s["flagged"] is None else s["caught"]:>6} {s["cpu_s"]:>7.1f} '
+              f'{s["wall_s"]:>7.1f}')
     print("title: the official title-right share; title=: exact h1/og:title tokens; "
+          f"unsure: titles ingest flags for review (confidence under {TITLE_SURE}); caught: "
+          "wrong titles among them / wrong titles; "
           "cpu/s: pages per second of CPU time (one core); wall/s: of elapsed time")
     return 0
 

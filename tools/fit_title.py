@@ -84,16 +84,16 @@ def collect(devs: list[Path]) -> list[dict]:
 
                 def capture(lines, first, last, exclude=frozenset(), _seen=seen):
                     _seen["args"] = (lines, first, last, exclude)
-                    return None  # the fallback title
+                    return None, 0.0  # the fallback title
 
-                real = titles.find_title
-                titles.find_title = capture
+                real = titles.pick_title
+                titles.pick_title = capture
                 try:
                     fallback = clean_dump(path.read_text(encoding="utf-8", errors="replace"), name=name).title
                 except NoArticleError:
                     continue
                 finally:
-                    titles.find_title = real
+                    titles.pick_title = real
                 lines, first, last, exclude = seen["args"]
                 trace: list = []
                 titles.score_candidates(lines, first, last, exclude, trace=trace)

@@ -100,10 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument("--dry-run", action="store_true", help="show what would be added")
 
     command("confirm", cmd_confirm, vocabulary=False,
-            help="mark the dates ingest guessed as checked",
-            description="For each briefing whose date ingest had to guess (`check` lists "
-                        "them), record that an editor checked it: provenance date_source "
-                        "becomes checked; nothing else in the file changes.")
+            help="mark the dates and titles ingest guessed as checked",
+            description="For each briefing whose date ingest had to guess, or whose title "
+                        "it picked with low confidence (`check` lists them), record that an "
+                        "editor checked it: provenance date_source and title_source become "
+                        "checked; nothing else in the file changes.")
 
     command("review", cmd_review, default="content/briefings",
             help="list the drafts awaiting review, with what needs a look in each",

@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from briefing.core import frontmatter
-from briefing.ingest.review import date_guessed, doubts
+from briefing.ingest.review import date_guessed, doubts, title_unsure
 
 from .common import (
     Briefings, check_tags, failure, iter_markdown, make_tagger, near_misses_of,
@@ -61,6 +61,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             line = doc.lines.get("date", "")
             guessed.append(f"{path}:{line}: the date ({doc.meta['date'].date()}) was guessed "
                            f"at ingest; check it, then run `briefing confirm {path}`")
+        if title_unsure(doc.meta):
+            line = doc.lines.get("title", "")
+            guessed.append(f"{path}:{line}: the title was picked with low confidence at "
+                           f"ingest; check it, then run `briefing confirm {path}`")
         if tagger is not None and "date" in doc.meta:  # a briefing, not a page
             maybe += [f"{path}: {miss}" for miss in near_misses_of(tagger, doc)]
     if maybe:
@@ -69,7 +73,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         for message in maybe:
             print(f"  {message}")
     if guessed:
-        print(f"{plural(len(guessed), 'briefing')} to review (date guessed at ingest):")
+        print(f"{plural(len(guessed), 'field')} to review (guessed at ingest):")
         for message in guessed:
             print(f"  {message}")
     status = "ok" if not errors else plural(errors, "problem")
@@ -158,7 +162,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
 
 # --- confirm --------------------------------------------------------------------------------
 def cmd_confirm(args: argparse.Namespace) -> int:
-    """Mark the dates ingest guessed as checked (after the editor looked at them)."""
+    """Mark the dates and titles ingest guessed as checked (after the editor looked)."""
     from briefing.ingest import retag
 
     try:
@@ -170,15 +174,16 @@ def cmd_confirm(args: argparse.Namespace) -> int:
     briefings = Briefings(files)
     for path, text, doc in briefings:
         try:
-            plan = retag.confirm_date(path, text, doc)
+            plan = retag.confirm(path, text, doc)
             if plan.changed:
                 retag.write(plan)
-                print(f"{path}: date {plan.added['date'][0]} confirmed")
+                for what, (value,) in plan.added.items():
+                    print(f"{path}: {what} confirmed: {value}")
                 confirmed += 1
         except (frontmatter.FrontMatterError, retag.RetagError, OSError) as exc:
             print(failure(path, exc), file=sys.stderr)
             failed += 1
-    print(f"confirm: {plural(confirmed, 'date')} confirmed", file=sys.stderr)
+    print(f"confirm: {plural(confirmed, 'briefing')} confirmed", file=sys.stderr)
     return 1 if failed or briefings.failed else 0
 
 

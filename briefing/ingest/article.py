@@ -29,6 +29,9 @@ class Extracted:
     site_name: str | None = None
     url: str | None = None
     email: str | None = None
+    # how sure the cleaner is of the title, 0 to 1 (the headline scorer's share of the odds,
+    # for text dumps); None where the page names its headline (saved HTML's h1, og:title)
+    title_confidence: float | None = None
     notes: list[str] = field(default_factory=list)
 
     @property

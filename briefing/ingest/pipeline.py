@@ -180,6 +180,18 @@ def source_of(extracted: Extracted, options: IngestOptions) -> dict[str, str]:
     return out
 
 
+def title_source(confidence: float | None) -> str:
+    """Where the title came from, for provenance: ``page`` (the page names its headline:
+    saved HTML), ``scored`` (the headline scorer picked it from a text dump, sure of it) or
+    ``unsure`` (picked with a confidence under TITLE_SURE: the editor checks it, then
+    ``briefing confirm``)."""
+    from briefing.ingest.clean.title import TITLE_SURE
+
+    if confidence is None:
+        return "page"
+    return "scored" if confidence >= TITLE_SURE else "unsure"
+
+
 def build(extracted: Extracted, raw_name: str, raw_hash: str, options: IngestOptions,
           tags: dict[str, list[str]]) -> tuple[str, dict, str]:
     """Front matter and body for one cleaned article; returns (slug, meta, body)."""
@@ -214,8 +226,11 @@ def build(extracted: Extracted, raw_name: str, raw_hash: str, options: IngestOpt
         "sha256": raw_hash,
         "ingested": options.today,
         "date_source": date_source,
-        "checksum": _ZERO,
+        "title_source": title_source(extracted.title_confidence),
     }
+    if extracted.title_confidence is not None:
+        meta["provenance"]["title_confidence"] = extracted.title_confidence
+    meta["provenance"]["checksum"] = _ZERO  # last: a hash of the text with it blank
     return slug, meta, extracted.body
 
 

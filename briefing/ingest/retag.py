@@ -1,5 +1,5 @@
 """Surgical edits of a briefing's front matter: re-tag after a vocabulary change (add tags,
-never remove one), confirm a date ingest guessed (:func:`confirm_date`), publish a draft
+never remove one), confirm a date or title ingest guessed (:func:`confirm`), publish a draft
 (:func:`publish`), write aliases as their terms' names (:func:`canonical_names`).
 
 The briefing file is edited surgically, at the places YAML itself gives for each facet's
@@ -22,7 +22,7 @@ from briefing.core import fileio, frontmatter
 from briefing.core.facets import FACETS
 from briefing.core.errors import Report
 from briefing.ingest.pipeline import edited_by_hand, refresh_checksum
-from briefing.ingest.review import date_guessed
+from briefing.ingest.review import date_guessed, title_unsure
 
 _BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks frontmatter.split knows
 
@@ -183,14 +183,23 @@ def _set_scalar(path: Path, text: str, doc: frontmatter.Document, keys: tuple[st
     return refresh_checksum(out) if not edited_by_hand(text) else out
 
 
-def confirm_date(path: Path, text: str, doc: frontmatter.Document) -> Retag:
-    """The briefing with its guessed date confirmed: ``provenance: date_source: ingest``
-    becomes ``checked``, the one value changed in place (an empty plan when the date was not
-    guessed)."""
+def confirm(path: Path, text: str, doc: frontmatter.Document) -> Retag:
+    """The briefing with what ingest guessed confirmed by the editor: a guessed date
+    (``provenance: date_source: ingest``) and a title picked with low confidence
+    (``title_source: unsure``) become ``checked``, each value changed in place. ``added``
+    names what was confirmed (an empty plan when nothing was in doubt)."""
     result = Retag(path, read=hashlib.sha1(text.encode("utf-8", "surrogateescape")).digest())
+    out = text
     if date_guessed(doc.meta):
-        result.text = _set_scalar(path, text, doc, ("provenance", "date_source"), "checked")
-        result.added = {"date": [str(doc.meta["date"].date())]}
+        out = _set_scalar(path, out, doc, ("provenance", "date_source"), "checked")
+        result.added["date"] = [str(doc.meta["date"].date())]
+    if title_unsure(doc.meta):
+        if out is not text:
+            doc = frontmatter.parse(out, str(path), require_date=False)
+        out = _set_scalar(path, out, doc, ("provenance", "title_source"), "checked")
+        result.added["title"] = [doc.meta["title"]]
+    if result.added:
+        result.text = out
     return result
 
 

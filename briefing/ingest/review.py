@@ -103,6 +103,12 @@ def date_guessed(meta: Mapping) -> bool:
     return isinstance(provenance, dict) and provenance.get("date_source") == "ingest"
 
 
+def title_unsure(meta: Mapping) -> bool:
+    """Whether ingest picked the title with low confidence and no editor confirmed it."""
+    provenance = meta.get("provenance")
+    return isinstance(provenance, dict) and provenance.get("title_source") == "unsure"
+
+
 def doubts(meta: Mapping, vocab=None) -> list[str]:
     """The fields of a briefing that look wrong, each as a line for the editor: an author
     that is not a person's name (or names places: "US & Canada", a menu entry), or repeats
@@ -113,6 +119,12 @@ def doubts(meta: Mapping, vocab=None) -> list[str]:
     from briefing.ingest.clean.meta import looks_like_name
 
     found = []
+    if title_unsure(meta):
+        sure = meta["provenance"].get("title_confidence")
+        how = f" ({sure:.0%} sure)" if isinstance(sure, (int, float)) else ""
+        found.append(f"the title was picked with low confidence{how}: check it against the "
+                     "page (a menu line, a standfirst, the section?), correct it if need be, "
+                     "then `briefing confirm FILE`")
     author = str(meta.get("author") or "").strip()
     source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
     source_name = str(source.get("name") or "").strip()

@@ -11,7 +11,7 @@ Stages (each returns a value or None with a logged reason):
    box does not count as inside the article).
 3. ``find_body``: the span of lines with the largest total weight, found in one
    linear pass, without a tail of widgets (a sign-up box, a company blurb).
-4. ``title.find_title`` (:mod:`.title`), byline, date, section and caption around
+4. ``title.pick_title`` (:mod:`.title`), byline, date, section and caption around
    the body start.
 5. ``build_blocks``: keep running text, subheadings, lists and quotes inside the
    span; drop boilerplate, captions, bylines, date stamps and the links of boxes.
@@ -273,7 +273,7 @@ def clean_dump(text: str, *, name: str | None = None) -> Extracted:
         raise NoArticleError(f"{label}: no article ({words} words of running text)")
 
     caps = _caption_lines(lines, max(0, first - TITLE_WINDOW), last + 1)
-    ti = titles.find_title(lines, first, last, set(caps))
+    ti, title_sure = titles.pick_title(lines, first, last, set(caps))
     title = lines[ti].text if ti is not None else ""
     site_name = None
     top = titles.page_title_line(lines)
@@ -325,7 +325,7 @@ def clean_dump(text: str, *, name: str | None = None) -> Extracted:
         site_name = _site_from_copyright(lines)
 
     if not title:
-        title = _fallback_title(blocks)
+        title, title_sure = _fallback_title(blocks), 0.0
     log.debug("%s: body lines %d-%d, %d blocks", label, first, last, len(blocks))
     return Extracted(
         title=title,
@@ -337,6 +337,7 @@ def clean_dump(text: str, *, name: str | None = None) -> Extracted:
         caption_credit=credit,
         site_name=site_name,
         email=email,
+        title_confidence=round(title_sure, 3),
         notes=[f"body: lines {first}-{last} of {len(lines)}"],
     )
 
