@@ -43,6 +43,8 @@ actors: # who acts
 2nd opinion: none yet
 systems: [S-400, S-300]
 ürgent: yes
+provenance:
+  tagged: {region: [Syria], actors: [Khalifa Haftar], systems: [S-300]}
 ---
 """
 EDITED_INDENTED = HEAD + """\
@@ -60,6 +62,26 @@ actors:
   -   'Khalifa Haftar'
 7 days: later
 systems: [S-400, S-300]
+provenance:
+  tagged: {region: [Libya, Syria], actors: [], systems: [S-400, S-300]}
+---
+"""
+# an ingested briefing edited by hand before the record of proposed tags existed: the record
+# goes in before the checksum, which stays last
+EDITED_PROVENANCE = HEAD + """region: [Libya]
+provenance:
+    raw: raw/x.txt   # kept
+    checksum: """ + "0" * 64 + """
+systems: S-400
+---
+"""
+RETAGGED_PROVENANCE = HEAD + """region: [Libya, Syria]
+provenance:
+    raw: raw/x.txt   # kept
+    tagged: {region: [Syria], actors: [Russia, Khalifa Haftar], systems: [S-300]}
+    checksum: """ + "0" * 64 + """
+systems: [S-400, S-300]
+actors: [Russia, Khalifa Haftar]
 ---
 """
 
@@ -81,7 +103,9 @@ def test_the_tagger_finds_what_these_tests_expect(tmp_path):
     (EDITED, RETAGGED, "\n", ""),
     (EDITED, RETAGGED, "\r\n", "\ufeff"),
     (EDITED_INDENTED, RETAGGED_INDENTED, "\n", ""),
-], ids=["comments-and-odd-keys", "crlf-with-bom", "indented-empty-and-missing"])
+    (EDITED_PROVENANCE, RETAGGED_PROVENANCE, "\r\n", ""),
+], ids=["comments-and-odd-keys", "crlf-with-bom", "indented-empty-and-missing",
+        "provenance-without-a-record"])
 def test_row8_retag_write_changes_only_the_facet_lines(tmp_path, edited, retagged, newline,
                                                         bom):
     path = tmp_path / "briefings" / "x.md"
@@ -138,3 +162,39 @@ def test_confirming_a_guessed_date_changes_that_value_only(tmp_path):
     twice = subprocess.run(briefing + ["confirm", str(path)], capture_output=True, text=True,
                            timeout=120)
     assert "0 briefings confirmed" in twice.stderr
+
+
+def test_a_tag_an_editor_removed_is_never_proposed_again(tmp_path):
+    """Ingest records the tags it proposed (provenance tagged); an editor removes one; retag
+    and accept leave it out, say so, and a tag retag adds is recorded too."""
+    out = tmp_path / "briefings"
+    raw = ROOT / "tests" / "data" / "raw" / "viewus-russia-air-defense-libya.txt"
+    assert run("ingest", "--out", out, raw).returncode == 0
+    path = next(out.glob("*.md"))
+    text = path.read_text(encoding="utf-8")
+    assert "  tagged: {region: [Libya, Syria], actors: [Russia, Khalifa Haftar], systems: " \
+           "[S-400, S-300]}\n" in text
+    edited = text.replace("- Khalifa Haftar\n", "", 1)  # the editor's call
+    path.write_text(edited, encoding="utf-8")
+    proc = run("retag", "--write", out)
+    assert proc.returncode == 0, proc.stderr
+    assert f"{path}: not proposed again: actors: Khalifa Haftar (an editor removed it)" \
+        in proc.stdout
+    assert "+ actors" not in proc.stdout and "1 tag an editor removed" in proc.stderr
+    assert path.read_text(encoding="utf-8") == edited  # nothing written
+    # an editor who wants it back adds it by hand; the record is unchanged by that
+    path.write_text(edited.replace("- Russia\n", "- Russia\n- Khalifa Haftar\n", 1),
+                    encoding="utf-8")
+    assert "not proposed again" not in run("retag", out).stdout
+
+    # a tag retag adds (a vocabulary change, simulated) joins the record, so that removing
+    # it later is remembered too
+    older = edited.replace("- S-300\n", "", 1).replace("systems: [S-400, S-300]}",
+                                                       "systems: [S-400]}", 1)
+    path.write_text(older, encoding="utf-8")
+    assert "+ systems: S-300" in run("retag", "--write", out).stdout
+    now = path.read_text(encoding="utf-8")
+    assert "systems: [S-400, S-300]}" in now and "- S-300\n" in now
+    path.write_text(now.replace("- S-300\n", "", 1), encoding="utf-8")
+    again = run("retag", out)
+    assert "not proposed again: systems: S-300" in again.stdout and "+ " not in again.stdout

@@ -80,6 +80,7 @@ def test_retag_keeps_an_ingested_briefing_unedited(tmp_path):
     assert run("ingest", "--out", out, raw).returncode == 0
     path = next(out.glob("*.md"))
     text = path.read_text().replace("- S-300\n", "", 1)  # simulate an older vocabulary
+    text = text.replace("systems: [S-400, S-300]}", "systems: [S-400]}", 1)  # (never proposed)
     from briefing.ingest.pipeline import refresh_checksum
     path.write_text(refresh_checksum(text))
     assert run("retag", "--write", out).returncode == 0

@@ -66,11 +66,15 @@ def cmd_retag(args: argparse.Namespace) -> int:
     except (FileNotFoundError, frontmatter.FrontMatterError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    changed = failed = 0
+    changed = failed = held = 0
     briefings = Briefings(files)
     for path, text, doc in briefings:
         try:
             plan = retag.plan(path, text, doc, tag(doc.meta["title"], doc.body))
+            for facet, names in plan.held.items():
+                held += len(names)
+                for name in names:
+                    print(f"{path}: not proposed again: {facet}: {name} (an editor removed it)")
             if not plan.changed:
                 continue
             print_added(path, plan)
@@ -82,8 +86,9 @@ def cmd_retag(args: argparse.Namespace) -> int:
             continue
         changed += 1
     verb = "updated" if args.write else "would gain tags (run with --write to add them)"
+    kept = f"; {plural(held, 'tag')} an editor removed not proposed again" if held else ""
     print(f"retag: {plural(changed, 'briefing')} {verb}; {plural(len(files), 'file')} "
-          "read; no tag is ever removed", file=sys.stderr)
+          f"read; no tag is ever removed{kept}", file=sys.stderr)
     return 1 if failed or briefings.failed else 0
 
 

@@ -536,7 +536,8 @@ def _plain(value: Any) -> Any:
             and value.tzinfo is None:
         return value.date()
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        kind = safeyaml.Flow if isinstance(value, safeyaml.Flow) else dict
+        return kind((k, _plain(v)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value

@@ -38,6 +38,22 @@ class NoAliasDumper(_Dumper):
         return True
 
 
+class Flow(dict):
+    """A mapping written on one line, in YAML's flow style (``{region: [Libya], actors:
+    []}``), where a block of lines would only add length (provenance's record of tags)."""
+
+
+def flow(value: Any) -> str:
+    """A list or mapping as one line of YAML flow style, keys in their order, quoted where
+    YAML needs it: ``[Libya, 'a: b']``, ``{region: [Libya]}``."""
+    return yaml.dump(value, Dumper=NoAliasDumper, default_flow_style=True, sort_keys=False,
+                     allow_unicode=True, width=1 << 30).strip()
+
+
+NoAliasDumper.add_representer(Flow, lambda dumper, data: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", data, flow_style=True))
+
+
 
 def first_control(value: Any) -> str | None:
     """The first control character in any text of a value (lists and mappings walked)."""

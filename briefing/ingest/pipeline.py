@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 
-from briefing.core import fileio, frontmatter
+from briefing.core import fileio, frontmatter, safeyaml
 from briefing.core.facets import FACETS
 from briefing.ingest import duplicates
 from briefing.ingest.article import Extracted, NoArticleError
@@ -230,6 +230,9 @@ def build(extracted: Extracted, raw_name: str, raw_hash: str, options: IngestOpt
     }
     if extracted.title_confidence is not None:
         meta["provenance"]["title_confidence"] = extracted.title_confidence
+    # what the tagger proposed: a tag in it the briefing lacks was removed by an editor, and
+    # retag never proposes it again
+    meta["provenance"]["tagged"] = safeyaml.Flow((f, list(tags.get(f, []))) for f in FACETS)
     meta["provenance"]["checksum"] = _ZERO  # last: a hash of the text with it blank
     return slug, meta, extracted.body
 

@@ -1,5 +1,6 @@
 """Surgical edits of a briefing's front matter: re-tag after a vocabulary change (add tags,
-never remove one), confirm a date or title ingest guessed (:func:`confirm`), publish a draft
+never remove one, never propose again one an editor removed: ``provenance: tagged`` records
+what was proposed), confirm a date or title ingest guessed (:func:`confirm`), publish a draft
 (:func:`publish`), write aliases as their terms' names (:func:`canonical_names`).
 
 The briefing file is edited surgically, at the places YAML itself gives for each facet's
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from briefing.core import fileio, frontmatter
+from briefing.core import fileio, frontmatter, safeyaml
 from briefing.core.facets import FACETS
 from briefing.core.errors import Report
 from briefing.ingest.pipeline import edited_by_hand, refresh_checksum
@@ -37,21 +38,49 @@ class Retag:
     added: dict[str, list[str]] = field(default_factory=dict)
     text: str = ""  # the new text, when there is anything to add
     read: bytes = b""  # SHA-1 of the text the plan was made from
+    held: dict[str, list[str]] = field(default_factory=dict)  # not proposed: an editor removed them
 
     @property
     def changed(self) -> bool:
         return any(self.added.values())
 
 
+def tagged(meta: dict) -> dict[str, list[str]]:
+    """The tags ingest, retag and accept proposed for a briefing (``provenance: tagged``),
+    read leniently: what is not a list of names is ignored."""
+    provenance = meta.get("provenance")
+    record = provenance.get("tagged") if isinstance(provenance, dict) else None
+    if not isinstance(record, dict):
+        return {}
+    return {facet: [name for name in record[facet] if isinstance(name, str)]
+            for facet in FACETS if isinstance(record.get(facet), list)}
+
+
+def removed(meta: dict) -> dict[str, list[str]]:
+    """The proposed tags the briefing no longer has: an editor removed them."""
+    out = {}
+    for facet, names in tagged(meta).items():
+        have = {name.casefold() for name in meta.get(facet, [])}
+        gone = [name for name in names if name.casefold() not in have]
+        if gone:
+            out[facet] = gone
+    return out
+
+
 def plan(path: Path, text: str, doc: frontmatter.Document, tags: dict[str, list[str]]) -> Retag:
     """What re-tagging would add to one briefing (tags already present, in any facet
-    spelling, are kept; nothing is removed)."""
+    spelling, are kept; nothing is removed; a tag an editor removed is not proposed again:
+    it is in ``held``)."""
     result = Retag(path, read=hashlib.sha1(text.encode("utf-8", "surrogateescape")).digest())
+    gone = removed(doc.meta)
     for facet in FACETS:
         have = {name.casefold() for name in doc.meta.get(facet, [])}
-        new = [name for name in tags.get(facet, []) if name.casefold() not in have]
-        if new:
-            result.added[facet] = new
+        skip = {name.casefold() for name in gone.get(facet, [])}
+        for name in tags.get(facet, []):
+            if name.casefold() in skip:
+                result.held.setdefault(facet, []).append(name)
+            elif name.casefold() not in have:
+                result.added.setdefault(facet, []).append(name)
     if result.added:
         result.text = rewrite(text, doc, result.added, str(path))
     return result
@@ -67,8 +96,7 @@ def write(result: Retag) -> None:
 
 def _flow(names: list[str]) -> str:
     """Names as a YAML flow list, quoted where YAML needs it: ``[Libya, 'a: b']``."""
-    return yaml.safe_dump(list(names), default_flow_style=True, allow_unicode=True,
-                          width=2 ** 31).strip()
+    return safeyaml.flow(list(names))
 
 
 def _front_span(text: str, doc: frontmatter.Document) -> tuple[int, int, str]:
@@ -113,6 +141,38 @@ def _edit(text: str, offset: int, key: yaml.Node, value: yaml.Node, current: lis
     raise RetagError(f"facet value of an unexpected kind ({value.tag})")  # pragma: no cover
 
 
+def _record(text: str, offset: int, provenance: yaml.Node, record: dict, newline: str,
+            path: str) -> tuple[int, int, str]:
+    """(start, end, replacement) that sets ``tagged`` in the provenance mapping to
+    ``record``: its one-line value replaced, or a line added before the checksum (which
+    stays last) or after the mapping's last line."""
+    if not isinstance(provenance, yaml.MappingNode) or provenance.flow_style \
+            or not provenance.value:
+        raise RetagError(f"{path}: provenance is not a block of `key: value` lines; the "
+                         "tags cannot be recorded in it")
+    items = {k.value: (k, v) for k, v in provenance.value if isinstance(k, yaml.ScalarNode)}
+    if "tagged" in items:
+        key, value = items["tagged"]
+        one_line = value.start_mark.line == value.end_mark.line == key.start_mark.line
+        if not one_line or not isinstance(value, (yaml.MappingNode, yaml.ScalarNode)):
+            raise RetagError(f"{path}: provenance tagged is not on one line as retag writes "
+                             "it; write it as `tagged: {region: [...], ...}`")
+        return offset + value.start_mark.index, offset + value.end_mark.index, \
+            safeyaml.flow(record)
+    first = provenance.value[0][0]
+    line = f"{' ' * first.start_mark.column}tagged: {safeyaml.flow(record)}{newline}"
+    if "checksum" in items:
+        key = items["checksum"][0]
+        at = offset + key.start_mark.index - key.start_mark.column
+        return at, at, line
+    last = provenance.value[-1][1]
+    at = offset + last.end_mark.index
+    if last.end_mark.column:  # after the rest of its line
+        found = _BREAK.search(text, at)
+        at, newline = found.end(), found.group()
+    return at, at, line
+
+
 def rewrite(text: str, doc: frontmatter.Document, added: dict[str, list[str]],
             path: str = "<retag>") -> str:
     """The text with the names in ``added`` appended to their facets, nothing else changed
@@ -135,6 +195,13 @@ def rewrite(text: str, doc: frontmatter.Document, added: dict[str, list[str]],
             edits.append(_edit(text, start, *values[facet], current, new, newline))
         else:
             appended += f"{facet}: {_flow(new)}{newline}"
+    before = tagged(doc.meta)
+    record = safeyaml.Flow((f, before.get(f, []) + added.get(f, [])) for f in FACETS)
+    provenance = values.get("provenance")
+    if provenance is None:  # a briefing written by hand: the record starts here
+        appended += f"provenance:{newline}  tagged: {safeyaml.flow(record)}{newline}"
+    else:
+        edits.append(_record(text, start, provenance[1], record, newline, path))
     out = text[:end] + appended + text[end:]  # every edit is at or before the end
     for at, until, piece in sorted(edits, reverse=True):
         out = out[:at] + piece + out[until:]
@@ -144,6 +211,7 @@ def rewrite(text: str, doc: frontmatter.Document, added: dict[str, list[str]],
     except frontmatter.FrontMatterError:
         check = None
     expected = {**doc.meta, **{f: list(doc.meta.get(f, [])) + n for f, n in added.items()}}
+    expected["provenance"] = {**(doc.meta.get("provenance") or {}), "tagged": record}
     if check is None or check.meta != expected or check.body != doc.body:
         raise RetagError(f"{path}: the tags cannot be added without changing anything else; "
                          "add them by hand: " + "; ".join(f"{f}: {', '.join(n)}"
