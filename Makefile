@@ -51,8 +51,8 @@ regenerate: $(STAMP) ## rebuild whenever content, theme or settings change
 serve: $(STAMP) ## serve OUTPUTDIR at http://BIND:PORT/ (build it first), with the site's 404 page
 	$(BIN)/python -m briefing.site.serve "$(OUTPUTDIR)" --bind $(BIND) --port $(PORT)
 
-devserver: $(STAMP) ## build, serve, and rebuild on every change
-	$(PELICAN) -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -b $(BIND) -p $(PORT)
+devserver: $(STAMP) ## build, serve, and rebuild on every save (a failed build is said once)
+	$(BIN)/python -m briefing.cli.devserver "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -b $(BIND) -p $(PORT)
 
 publish: $(STAMP) ## build the site for publication with PUBLISHCONF
 	$(PELICAN) "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
