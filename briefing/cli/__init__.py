@@ -11,6 +11,7 @@ from briefing import __version__
 
 from .commands import date_arg, cmd_ingest, cmd_retag, cmd_tag
 from .desk import cmd_accept, cmd_check, cmd_confirm, cmd_publish, cmd_review
+from .vocab import add_parser as add_term_parser
 
 
 # --- the parser -------------------------------------------------------------------------------
@@ -119,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "becomes published, nothing else changes. A draft whose tags check "
                     "refuses is held back, with the reasons.")
     pub.add_argument("--dry-run", action="store_true", help="show what would be published")
+    add_term_parser(sub)
     return parser
 
 

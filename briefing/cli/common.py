@@ -39,12 +39,19 @@ def iter_markdown(paths: list[str]) -> list[Path]:
     return iter_files(paths, MARKDOWN_SUFFIXES)
 
 
+def vocabulary_file(args: argparse.Namespace) -> Path:
+    """The vocabulary the commands use: ``--vocabulary``, else the project's (or
+    $BRIEFING_VOCABULARY)."""
+    from briefing.core import vocabulary
+
+    given = getattr(args, "vocabulary", None)
+    return Path(given) if given else Path(vocabulary.default_path())
+
+
 def vocabulary_of(args: argparse.Namespace):
     from briefing.core import vocabulary
 
-    path = Path(args.vocabulary) if getattr(args, "vocabulary", None) \
-        else vocabulary.default_path()
-    return vocabulary.load(path)
+    return vocabulary.load(vocabulary_file(args))
 
 
 def make_tagger(vocab):
