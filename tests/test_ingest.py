@@ -316,6 +316,20 @@ def test_the_same_page_saved_twice_is_caught_as_a_near_duplicate(tmp_path):
     assert skipped.returncode == 0 and "1 skipped as near-duplicates" in skipped.stderr
     assert len(list(out.glob("*.md"))) == 3
 
+    # the build warns only once both are published
+    content = tmp_path / "content"
+    shutil.copytree(out, content / "briefings")
+    warning = f"briefings/{twin.name}: a near-duplicate of briefings/how-to-build-a-terrarium.md"
+    drafts = build_site(content, tmp_path / "site-drafts")
+    assert drafts.returncode == 0, drafts.log
+    assert "a near-duplicate of" not in drafts.log
+    published = subprocess.run([str(BRIEFING), "publish", str(content / "briefings")],
+                               capture_output=True, text=True, timeout=120)
+    assert published.returncode == 0, published.stderr
+    both = build_site(content, tmp_path / "site")
+    assert both.returncode == 0 and warning in both.log, both.log
+    assert both.log.count("a near-duplicate of") == 1
+
 
 def test_an_outlets_edit_of_a_story_resembles_it_and_other_pages_do_not():
     from briefing.ingest import duplicates

@@ -11,7 +11,8 @@
   that is not a plain path of the site; a template that is not one of the theme's; a
   facet given as one text with commas (in Pelican's own ``Key: value`` files too, where a
   single name is one tag); and any file in a content folder that no reader takes (so it
-  would silently not appear).  Files Pelican ignores (``IGNORE_FILES``: hidden files,
+  would silently not appear).  A published briefing whose ``duplicate_of`` (written by
+  ingest) names another published briefing is warned about.  Files Pelican ignores (``IGNORE_FILES``: hidden files,
   ingest's ``*.bak`` backups) are not reported.
 * Every page is written atomically by the ``fastbuild`` plugin's writer (a temporary file,
   then a rename), and a page whose bytes did not change is not rewritten.
@@ -322,6 +323,28 @@ def _unread_files(generators, settings) -> list[str]:
     return sorted(set(found))
 
 
+def published_duplicates(generators) -> list[str]:
+    """A warning for each published briefing that ingest found to nearly repeat another
+    published briefing (its ``duplicate_of``, the other's file name or slug): the archive
+    would show the story twice, each the other's first related link."""
+    published = {}
+    for gen in generators:
+        for article in getattr(gen, "articles", []) or []:
+            stem = os.path.splitext(os.path.basename(getattr(article, "source_path", "")))[0]
+            for key in {stem, getattr(article, "slug", "")} - {""}:
+                published.setdefault(key, article)
+    out = []
+    for gen in generators:
+        for article in getattr(gen, "articles", []) or []:
+            twin_name = article.metadata.get("duplicate_of")
+            twin = published.get(str(twin_name)) if twin_name else None
+            if twin is not None and twin is not article:
+                out.append(f"{_source(article)}: a near-duplicate of {_source(twin)} "
+                           "(duplicate_of), and both are published: keep one (status: "
+                           "draft, or delete the file), or remove duplicate_of to keep both")
+    return sorted(out)
+
+
 def check_sources(generators):
     """After reading: one report of everything that would be lost, clobbered or unsafe."""
     if not generators:
@@ -368,6 +391,9 @@ def check_sources(generators):
         problems.append(f"{rel}: no reader for this file, so it would not appear in the site "
                         "(briefings are .md files)")
 
+    if not problems:
+        for warning in published_duplicates(generators):
+            logger.warning(warning)
     if problems:
         unique = list(dict.fromkeys(problems))
         read_ok = sum(1 for c in context.get("generated_content", {}).values() if c is not None)
