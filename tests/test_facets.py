@@ -17,7 +17,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    build = build_site(SITE, tmp_path_factory.mktemp("facets-site"))
+    # every link the scoring ranks is shown (RELATED_MIN_SCORE 0), so the order can be tested
+    build = build_site(SITE, tmp_path_factory.mktemp("facets-site"),
+                       extra=["-e", "RELATED_MIN_SCORE=0"])
     assert build.returncode == 0, build.log
     return build
 
@@ -45,6 +47,19 @@ def test_rare_shared_system_beats_common_actor_and_parent_region_counts(site):
     assert PARENT in links  # Tobruk and Benghazi meet in Libya
     assert UNRELATED not in links
     assert len(links) == 5
+
+
+def test_links_below_the_minimum_score_are_not_shown(site, tmp_path):
+    """With the default RELATED_MIN_SCORE the weakest links of the same site go: meeting only
+    through a parent region, or on wording alone; the strong ones stay, in the same order."""
+    build = build_site(SITE, tmp_path / "out")
+    assert build.returncode == 0, build.log
+    links, everything = related_of(build, ANCHOR), related_of(site, ANCHOR)
+    assert links and len(links) < len(everything)
+    assert links == [link for link in everything if link in links]  # same order, a prefix
+    assert links[0] == RARE and PARENT not in links and UNRELATED not in links
+    scores = {r["url"]: r for r in api(build, "briefings.json")}
+    assert all(len(r["related"]) <= 5 for r in scores.values())
 
 
 def test_each_related_link_says_why(site):
@@ -171,7 +186,14 @@ def test_scoring_is_sub_quadratic_on_a_large_archive():
     items.append(_item("new", 599, actors=["Russia"], systems=["S-500"]))
     result = scoring.related(items, options=scoring.RelatedOptions(window=200))
     assert result["new"][0].key == "old"
-    assert all(len(links) == 5 for links in result.values())
+    # Russia, in every briefing, explains no link: "new" and "old" have only each other,
+    # the others their region's briefings
+    assert [link.key for link in result["new"]] == ["old"]
+    assert [link.key for link in result["old"]] == ["new"]
+    others = [links for key, links in result.items() if key.startswith("x")]
+    assert sum(len(links) == 5 for links in others) > 0.95 * len(others)
+    assert all(link.shared and "Russia" not in link.shared for links in others
+               for link in links)
 
 
 def test_hierarchy_credit_uses_the_vocabulary():
@@ -275,8 +297,10 @@ def test_scoring_in_a_process_of_its_own_gives_the_same_links():
     items += [scoring.Item(f"libya{i}", dt.datetime(2021, 5, 1 + i, 13, 7, 9, 123456,
                                                     tzinfo=plus_two),
                            {"region": (name,), "actors": (), "systems": ()},
-                           text="batteries seen near the coast")
-              for i, name in enumerate(["Tobruk", "Benghazi", "Tripoli"])]
+                           text=text)  # different words: the parent region carries the link
+              for i, (name, text) in enumerate([("Tobruk", "patrol boats leave harbour"),
+                                                ("Benghazi", "militia convoy crossing"),
+                                                ("Tripoli", "parliament session delayed")])]
     options = scoring.RelatedOptions(window=200)
     here = scoring.ranked(items, load(default_path()).ancestors, options)
     there = scoring.ScoringProcess().start().ranked(items, str(default_path()), options)
@@ -295,7 +319,8 @@ def test_a_failed_scoring_process_is_reported_not_lost(tmp_path):
 
 
 def test_a_site_scored_in_a_separate_process_links_the_same(site, tmp_path):
-    apart = build_site(SITE, tmp_path / "out", extra=["-e", "RELATED_PROCESS_FROM=1"])
+    apart = build_site(SITE, tmp_path / "out",
+                       extra=["-e", "RELATED_PROCESS_FROM=1", "RELATED_MIN_SCORE=0"])
     assert apart.returncode == 0, apart.log
     assert api(apart, "briefings.json") == api(site, "briefings.json")
     assert apart.page(ANCHOR) == site.page(ANCHOR)
@@ -347,3 +372,48 @@ def test_an_alias_is_taken_as_its_term_by_the_build_and_by_check(tmp_path):
                               "--no-maybe", str(content / "briefings" / "alias.md")],
                              capture_output=True, text=True, timeout=120)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+SYSTEM_PAIRS = ["S-400", "S-300", "Patriot", "HIMARS", "Bayraktar TB2", "Kh-47M2 Kinzhal",
+                "Shahed-136", "Pantsir-S1", "Iskander", "Kalibr", "F-35"]
+WORDS = ("convoy harbour ministry border pipeline election satellite radar brigade treaty "
+         "embassy drought refinery tribunal frigate militia airport reactor census").split()
+
+
+def test_a_term_most_briefings_carry_links_nothing_and_is_no_reason(tmp_path):
+    """A corpus where every briefing names the United States: a Taliban hostage story and a
+    British court story share nothing else, and get no link to each other (nor to any other
+    briefing, which all share only that); pairs sharing a system link, for that system."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(7)
+    folder = tmp_path / "content" / "briefings"
+    folder.mkdir(parents=True)
+    day = dt.date(2024, 1, 1)
+
+    def write(slug, title, region, systems, days):
+        body = " ".join(rng.choice(WORDS) + slug.replace("-", "") for _ in range(60))
+        (folder / f"{slug}.md").write_text(
+            f"---\ntitle: {title}\nslug: {slug}\ndate: {day + dt.timedelta(days=days)}\n"
+            f"region: [{region}]\n"
+            f"actors: [United States]\nsystems: [{', '.join(systems)}]\n---\n{body}.\n",
+            encoding="utf-8")
+
+    for i, system in enumerate(SYSTEM_PAIRS):
+        for j in range(2):
+            write(f"pair-{i}-{j}", f"Story {i}{'ab'[j]} about {system}", "", [system], 2 * i + j)
+    write("taliban-hostages", "Taliban free American hostages", "Afghanistan", [], 30)
+    write("court-in-london", "London court rules on an extradition", "United Kingdom", [], 31)
+    build = build_site(tmp_path / "content", tmp_path / "out")
+    assert build.returncode == 0, build.log
+    links = {r["url"]: r["related"] for r in api(build, "briefings.json")}
+    assert links["briefings/taliban-hostages/"] == []
+    assert links["briefings/court-in-london/"] == []
+    for i in range(len(SYSTEM_PAIRS)):
+        assert links[f"briefings/pair-{i}-0/"] == [f"briefings/pair-{i}-1/"]
+    page = build.page("briefings/pair-3-0/")
+    assert re.findall(r'related__why">([^<]+)<', page) == ["shared: HIMARS"]
+    assert 'class="related"' not in build.page("briefings/taliban-hostages/")
+    everything = "".join(p.read_text(encoding="utf-8") for p in build.output.rglob("*.html"))
+    assert "shared: United States" not in everything

@@ -47,6 +47,7 @@ import numpy as np
 from briefing.core import parallel
 from briefing.core.errors import Report
 from briefing.site import settings as site_settings
+from briefing.site.reasons import explain, rank_in_group
 
 if TYPE_CHECKING:  # imported where used: a no-op build never needs scipy
     from scipy import sparse
@@ -105,7 +106,7 @@ SETTING_OF = {"facets": "FACETS", "count": "RELATED_COUNT", "weights": "RELATED_
               "parent_levels": "RELATED_PARENT_LEVELS",
               "half_life_days": "RELATED_HALF_LIFE_DAYS", "time_floor": "RELATED_TIME_FLOOR",
               "text_weight": "RELATED_TEXT_WEIGHT", "few_tags": "RELATED_FEW_TAGS",
-              "window": "RELATED_WINDOW"}
+              "window": "RELATED_WINDOW", "min_score": "RELATED_MIN_SCORE"}
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ class RelatedOptions:
     text_max_df: float = 0.1  # words in more than this share of briefings (and 50) are
     window: int = _default("RELATED_WINDOW")  # left out of the text similarity
     rare_df: int | None = None  # default: max(25, sqrt(N))
-    min_score: float = 0.02
+    min_score: float = _default("RELATED_MIN_SCORE")
     threads: int | None = None  # default: one per core
 
     @classmethod
@@ -263,15 +264,6 @@ def _text_matrix(items: list[Item], max_df: float) -> "sparse.csr_matrix":
     return counts
 
 
-def _rank_in_group(sorted_keys: np.ndarray) -> np.ndarray:
-    """For a sorted array: each element's position within its run of equal keys."""
-    if not len(sorted_keys):
-        return np.empty(0, dtype=np.int64)
-    starts = np.flatnonzero(np.concatenate([[True], sorted_keys[1:] != sorted_keys[:-1]]))
-    sizes = np.diff(np.append(starts, len(sorted_keys)))
-    return np.arange(len(sorted_keys)) - np.repeat(starts, sizes)
-
-
 RARE_CHUNK = 2048  # rows per chunk of the rare-term pairs
 
 
@@ -309,7 +301,7 @@ def _best_per_row(rows: np.ndarray, values: np.ndarray, limit: int) -> np.ndarra
     # one float key sorts by row, then by value descending (values scaled into [0, 0.5])
     span = float(values.max() - values.min()) or 1.0
     order = np.argsort(rows + 0.5 * (values.max() - values) / span)
-    return order[_rank_in_group(rows[order]) < limit]
+    return order[rank_in_group(rows[order]) < limit]
 
 
 class Ranked(NamedTuple):
@@ -520,7 +512,7 @@ def _related(items: list[Item], ancestors: Ancestors | None,
                 continue
             full = np.asarray(combined[rows_i].multiply(combined[cols_j]).sum(axis=1))
             full = full.ravel() * time_factor(days[rows_i] - days[cols_j])
-            slot = _rank_in_group(rows_i)
+            slot = rank_in_group(rows_i)
             far_idx[rows_i, slot] = cols_j
             far_score[rows_i, slot] = full
         return far_idx, far_score
@@ -546,48 +538,16 @@ def _related(items: list[Item], ancestors: Ancestors | None,
     # 3. the best k of all candidates, best first
     rows_r, cols_r, scores_r = best.ranked(k, opts.min_score)
 
-    # 4. reasons: the terms both carry (up to 3, strongest first); where there is none,
-    #    the broader terms they meet in (up to 2)
-    reasons = _reasons(rows_r, cols_r, direct_matrix, tag_matrix, names_by_column)
+    # 4. reasons: the terms both carry, strongest first (or the broader terms they meet
+    #    in); "similar wording" when the text carried the link; a link only a term most
+    #    briefings carry explains is dropped
+    keep, why = explain(rows_r, cols_r, direct_matrix, tag_matrix, text_matrix,
+                        names_by_column, tag_df)
+    rows_r, cols_r, scores_r = rows_r[keep], cols_r[keep], scores_r[keep]
 
     # back to the caller's positions, each briefing's links together and best first
     position = np.asarray(order, dtype=np.int64)
     rows_o, cols_o = position[rows_r], position[cols_r]
     regroup = np.argsort(rows_o, kind="stable")
     return Ranked(rows_o[regroup], cols_o[regroup], np.round(scores_r[regroup], 6),
-                  [reasons[i] for i in regroup.tolist()])
-
-
-def _reasons(rows, cols, direct, matrix, names_by_column) -> list[tuple[str, ...]]:
-    """Per pair (rows[p], cols[p]): the names of the shared features that weigh most."""
-    name_ids: dict[str, int] = {}
-    name_of_column = np.array([name_ids.setdefault(name, len(name_ids))
-                               for name in names_by_column], dtype=np.int64)
-    names = list(name_ids)
-
-    def shared(matrix, pairs, limit):
-        contrib = matrix[rows[pairs]].multiply(matrix[cols[pairs]]).tocoo()
-        pair, col, val = pairs[contrib.row], contrib.col, contrib.data
-        name = name_of_column[col]
-        order = np.lexsort((col, -val, pair))  # per pair: strongest first, then by column
-        pair, name = pair[order], name[order]
-        # a name shared in two facets (Russia the region and the actor) counts once
-        _, first = np.unique(pair * len(names) + name, return_index=True)
-        first.sort()
-        pair, name = pair[first], name[first]
-        rank = _rank_in_group(pair)
-        keep = rank < limit
-        return pair[keep], name[keep]
-
-    everything = np.arange(len(rows))
-    pair_d, name_d = shared(direct, everything, 3)
-    has_direct = np.zeros(len(rows), dtype=bool)
-    has_direct[pair_d] = True
-    pair_p, name_p = shared(matrix, everything[~has_direct], 2)
-    pair = np.concatenate([pair_d, pair_p])
-    name = np.concatenate([name_d, name_p])
-    order = np.argsort(pair, kind="stable")
-    pair, name = pair[order], name[order]
-    bounds = np.searchsorted(pair, np.arange(len(rows) + 1)).tolist()
-    words = list(map(names.__getitem__, name.tolist()))
-    return [tuple(words[a:b]) for a, b in zip(bounds, bounds[1:])]
+                  [why[i] for i in regroup.tolist()])

@@ -139,6 +139,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RELATED_FEW_TAGS", 3,
             "briefings with fewer tags than this lean twice as much on text similarity",
             _non_negative_int),
+    Setting("RELATED_MIN_SCORE", 0.1,
+            "a related link scoring below this is not shown: fewer links, or none, rather "
+            "than weak ones (see tools/eval_related.py for how it was chosen)", _number(0)),
     Setting("RELATED_WINDOW", 1000,
             "briefings this close in date order are all compared; further apart, only "
             "those sharing a rare term (larger: closer to comparing every pair, slower)",
