@@ -285,3 +285,31 @@ def test_a_briefing_without_an_author_is_attributed_to_nobody(tmp_path):
     assert ld["author"] == {"@type": "Person", "name": "Jane Doe"}
     feed = (built.output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
     assert feed.count("<author>") == 1 and "Jane Doe" in feed
+
+
+def test_a_briefing_shows_its_update_its_reading_time_and_an_unreproduced_photo(tmp_path):
+    """An "Updated" date when the briefing was revised on a later day, the reading time
+    (230 words a minute, at least one), and a caption that says the photo it describes is
+    not part of the briefing (the page has no photo)."""
+    content = tmp_path / "content" / "briefings"
+    content.mkdir(parents=True)
+    body = " ".join(["Russian air defence batteries were seen near the port."] * 100)  # 900 words
+    (content / "long.md").write_text(
+        "---\ntitle: Revised and long\nslug: long\ndate: 2024-06-01\nmodified: 2024-06-03\n"
+        "caption: Launchers at the port of Tartus\ncaption_credit: Maxar Technologies\n"
+        f"---\n\n{body}\n", encoding="utf-8")
+    (content / "short.md").write_text(
+        "---\ntitle: Short and fresh\nslug: short\ndate: 2024-06-02\nmodified: 2024-06-02\n"
+        "---\n\nOne line.\n", encoding="utf-8")
+    built = build_site(tmp_path / "content", tmp_path / "out", extra=["-e", "SEARCH_INDEX=false"])
+    assert built.returncode == 0, built.log
+    long = built.page("briefings/long/")
+    assert re.search(r'Updated <time datetime="2024-06-03T00:00:00[^"]*">', long)
+    assert '<span class="briefing__reading" data-pagefind-ignore>4 min read</span>' in long
+    caption = long.split('<p class="briefing__caption">', 1)[1].split("</p>", 1)[0]
+    assert "Photo in the source, not reproduced:" in caption
+    assert "Launchers at the port of Tartus" in caption and "(Maxar Technologies)" in caption
+    assert "<img" not in long.split('class="briefing"', 1)[1].split("</article>", 1)[0]
+    short = built.page("briefings/short/")
+    assert "Updated" not in short  # revised the same day: no second date
+    assert ">1 min read<" in short
