@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from briefing.core.facets import FACETS  # noqa: E402
 from briefing.site import settings as site_settings  # noqa: E402
 
 BENCH = ROOT / ".bench"
@@ -211,7 +212,7 @@ def related_alone(n: int, runs: int) -> dict:
         meta = doc.meta
         text = f"{meta['title']} {meta.get('summary', '')} " + " ".join(doc.body.split()[:40])
         items.append(related.Item(str(path), meta["date"],
-                                  {f: tuple(meta[f]) for f in related.FACETS},
+                                  {f: tuple(meta[f]) for f in FACETS},
                                   word_hashes=related.text_hashes(text)))
     timings = []
     for _ in range(runs):

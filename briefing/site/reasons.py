@@ -73,13 +73,15 @@ def explain(rows, cols, direct, matrix, text, names_by_column, df):
     common_df = max(COMMON_SHARE * n, COMMON_MIN)
     common = {name for name, count in zip(names_by_column, df.tolist()) if count > common_df}
     keep = np.ones(len(rows), dtype=bool)
-    for i in range(len(why)):
-        if text_part[i] > tag_part[i]:
-            why[i] = ()
-        elif common and why[i]:
-            telling = tuple(name for name in why[i] if name not in common)
-            if telling:
-                why[i] = telling
-            else:
-                keep[i] = False
+    wording = text_part > tag_part
+    for i in np.flatnonzero(wording).tolist():
+        why[i] = ()
+    if common:
+        for i in np.flatnonzero(~wording).tolist():
+            if why[i] and not common.isdisjoint(why[i]):
+                telling = tuple(name for name in why[i] if name not in common)
+                if telling:
+                    why[i] = telling
+                else:
+                    keep[i] = False
     return keep, [reason for reason, kept in zip(why, keep.tolist()) if kept]
