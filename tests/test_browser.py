@@ -96,7 +96,9 @@ def wait_for_results(page, previous: str | None = None) -> list[str]:
             """() => {  // every result shown has loaded: a titled link, no placeholder
               const items = document.querySelectorAll('.pagefind-ui__result');
               const links = [...document.querySelectorAll('.pagefind-ui__result-link')];
+              // and shown: search.js hides a list that is not the box's query's yet
               return items.length > 0 && links.length === items.length
+                  && !document.querySelector('#search.search--stale')
                   && !document.querySelector('.pagefind-ui__results .pagefind-ui__loading')
                   && links.every(a => a.textContent.trim().length > 0);
             }""")
