@@ -84,3 +84,31 @@ def pytest_terminal_summary(terminalreporter):
         return
     for line in browser_support.summary_lines():
         terminalreporter.write_line(line, yellow=line.startswith("SKIPPED"))
+
+
+# --- the browser tests' Chromium and the demo site served to it (test_browser*.py) ----------
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's) through Playwright; skipped when missing (see
+    browser_support)."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, NOTES, require_browser
+
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                      args=CHROMIUM_ARGS)
+        NOTES.ran.add("browser tests")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site(demo_site):
+    """The demo site, served from a thread on 127.0.0.1."""
+    from browser_support import SiteServer
+
+    with SiteServer(demo_site.output) as server:
+        yield server

@@ -18,9 +18,8 @@ import re
 
 import pytest
 
-from browser_support import (AXE_JS, CHROMIUM, CHROMIUM_ARGS, VIEWPORTS, NOTES, SiteServer,
-                             Watch, assert_no_horizontal_overflow, require_axe, require_browser,
-                             screenshot)
+from browser_support import (AXE_JS, VIEWPORTS, SiteServer, Watch,
+                             assert_no_horizontal_overflow, require_axe, screenshot)
 
 BRIEFING = "briefings/russia-relocates-s-400s-and-s-300s-from-syria-to-libya/"
 BRIEFING_TITLE = "Russia Relocates S-400s and S-300s from Syria to Libya’s Eastern Region"
@@ -28,25 +27,6 @@ TIMEOUT_MS = 15_000
 
 
 # --- fixtures ------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                      args=CHROMIUM_ARGS)
-        NOTES.ran.add("browser tests")
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def site(demo_site):
-    with SiteServer(demo_site.output) as server:
-        yield server
-
 
 @pytest.fixture(scope="module")
 def briefings(demo_site) -> list[dict]:

@@ -19,33 +19,13 @@ from urllib.parse import quote
 
 import pytest
 
-from browser_support import (AXE_JS, CHROMIUM, CHROMIUM_ARGS, NOTES, VIEWPORTS, SiteServer, Watch,
-                             require_axe, require_browser, screenshot)
+from browser_support import AXE_JS, VIEWPORTS, Watch, require_axe, screenshot
 
 TIMEOUT_MS = 15_000
 MARKUP = "<img src=x onerror=alert(1)>"
 
 
-# --- fixtures (as in test_browser.py) ------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                      args=CHROMIUM_ARGS)
-        NOTES.ran.add("browser tests")
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def site(demo_site):
-    with SiteServer(demo_site.output) as server:
-        yield server
-
+# --- fixtures (browser and site: conftest.py) ---------------------------------------------
 
 @pytest.fixture
 def open_search(browser, site):
@@ -175,6 +155,18 @@ def recorded(page) -> tuple[int, list[str]]:
     return page.evaluate("[window.__frames, window.__wrong]")
 
 
+def type_rest_fast(page, rest: str, final: str, word: str) -> None:
+    """Type ``rest`` with no delay, ending at ``final``; fail if, at any frame while the box
+    held ``final``, a result without ``word`` was shown (an earlier query's)."""
+    start_recording(page, final, word)
+    page.keyboard.type(rest, delay=0)
+    page.wait_for_function(PAGEFIND_DONE_JS, arg=final)
+    frames, wrong = recorded(page)
+    assert frames > 0
+    assert not wrong, (f"while the box said {final!r}, results of an earlier query were shown: "
+                       f"{sorted(set(wrong))}")
+
+
 def type_slowly(open_search, query: str) -> tuple[str, list[str]]:
     """The status line and result titles for `query` typed a key at a time, every prefix
     searched (the pause is longer than the debounce)."""
@@ -227,13 +219,7 @@ def test_typing_fast_shows_only_the_last_querys_results(open_search, first, rest
     page.keyboard.type(first, delay=0)
     page.wait_for_function(PAGEFIND_DONE_JS, arg=first)
     shows_results(page)  # the first prefix's results are on the page
-    start_recording(page, final, word)
-    page.keyboard.type(rest, delay=0)
-    page.wait_for_function(PAGEFIND_DONE_JS, arg=final)
-    frames, wrong = recorded(page)
-    assert frames > 0
-    assert not wrong, (f"while the box said {final!r}, results of an earlier query were shown: "
-                       f"{sorted(set(wrong))}")
+    type_rest_fast(page, rest, final, word)
 
     slow_status, slow_titles = type_slowly(open_search, final)
     assert slow_titles, f"{final!r} typed slowly should find briefings"
@@ -266,13 +252,7 @@ def test_typing_on_past_matching_prefixes_to_no_match(open_search, prefixes, res
         page.wait_for_function(PAGEFIND_DONE_JS, arg=typed)
         shows_results(page)
     final = typed + rest
-    start_recording(page, final, final)
-    page.keyboard.type(rest, delay=0)
-    page.wait_for_function(PAGEFIND_DONE_JS, arg=final)
-    frames, wrong = recorded(page)
-    assert frames > 0
-    assert not wrong, (f"while the box said {final!r}, results of an earlier query were shown: "
-                       f"{sorted(set(wrong))}")
+    type_rest_fast(page, rest, final, final)
     assert settle(page) == no_results(final)
     assert visible(page) == [] and page.locator(".pagefind-ui__result").count() == 0
     watch.assert_clean()

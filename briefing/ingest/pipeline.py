@@ -35,6 +35,7 @@ from briefing.ingest import duplicates
 from briefing.ingest.article import Extracted, NoArticleError
 from briefing.ingest.existing import Existing, raw_key, read_front
 from briefing.ingest.clean.markdown import unescape_inline
+from briefing.ingest.clean.title import TITLE_SURE
 from briefing.core.errors import Report
 from briefing.core.slug import slugify
 
@@ -185,8 +186,6 @@ def title_source(confidence: float | None) -> str:
     saved HTML), ``scored`` (the headline scorer picked it from a text dump, sure of it) or
     ``unsure`` (picked with a confidence under TITLE_SURE: the editor checks it, then
     ``briefing confirm``)."""
-    from briefing.ingest.clean.title import TITLE_SURE
-
     if confidence is None:
         return "page"
     return "scored" if confidence >= TITLE_SURE else "unsure"

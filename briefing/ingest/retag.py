@@ -150,7 +150,7 @@ def _record(text: str, offset: int, provenance: yaml.Node, record: dict, newline
             or not provenance.value:
         raise RetagError(f"{path}: provenance is not a block of `key: value` lines; the "
                          "tags cannot be recorded in it")
-    items = {k.value: (k, v) for k, v in provenance.value if isinstance(k, yaml.ScalarNode)}
+    items = _top_level(provenance)
     if "tagged" in items:
         key, value = items["tagged"]
         one_line = value.start_mark.line == value.end_mark.line == key.start_mark.line
@@ -178,16 +178,7 @@ def rewrite(text: str, doc: frontmatter.Document, added: dict[str, list[str]],
     """The text with the names in ``added`` appended to their facets, nothing else changed
     (but the provenance checksum of a briefing ingest wrote and nobody edited)."""
     start, end, newline = _front_span(text, doc)
-    loader = yaml.SafeLoader(text[start:end])
-    try:
-        root = loader.get_single_node()
-    except yaml.YAMLError as exc:  # the C loader read it, the Python one does not
-        raise RetagError(f"{path}: the front matter cannot be edited safely ({exc})") from None
-    finally:
-        loader.dispose()
-    values = {}
-    if isinstance(root, yaml.MappingNode):
-        values = {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    values = _top_level(_root(path, text, start, end))
     edits, appended = [], ""
     for facet, new in added.items():
         if facet in values:
@@ -227,13 +218,7 @@ def _set_scalar(path: Path, text: str, doc: frontmatter.Document, keys: tuple[st
     "date_source")``) replaced by ``value``, in place; every other byte kept (but the
     provenance checksum of a briefing nobody edited)."""
     start, end, _ = _front_span(text, doc)
-    loader = yaml.SafeLoader(text[start:end])
-    try:
-        node = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        raise RetagError(f"{path}: the front matter cannot be edited safely ({exc})") from None
-    finally:
-        loader.dispose()
+    node = _root(path, text, start, end)
     for key in keys:
         node = next((v for k, v in getattr(node, "value", []) if isinstance(node, yaml.MappingNode)
                      and getattr(k, "value", None) == key), None)
@@ -281,19 +266,24 @@ def publish(path: Path, text: str, doc: frontmatter.Document) -> Retag:
     return result
 
 
-def _nodes(path: Path, text: str, doc: frontmatter.Document) -> tuple[int, dict]:
-    """Where the front matter starts in ``text``, and its top-level (key, value) nodes."""
-    start, end, _ = _front_span(text, doc)
+def _root(path, text: str, start: int, end: int) -> yaml.Node | None:
+    """The node tree of the front matter (``text[start:end]``), with its marks: where each
+    value is, for the edits. The Python loader, which gives marks; it may refuse what the C
+    loader read."""
     loader = yaml.SafeLoader(text[start:end])
     try:
-        root = loader.get_single_node()
+        return loader.get_single_node()
     except yaml.YAMLError as exc:
         raise RetagError(f"{path}: the front matter cannot be edited safely ({exc})") from None
     finally:
         loader.dispose()
+
+
+def _top_level(root: yaml.Node | None) -> dict:
+    """The top-level (key node, value node) pairs of a front matter, by key."""
     if not isinstance(root, yaml.MappingNode):
-        return start, {}
-    return start, {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+        return {}
+    return {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
 
 
 def canonical_names(path: Path, text: str, doc: frontmatter.Document, vocab) -> Retag:
@@ -303,7 +293,8 @@ def canonical_names(path: Path, text: str, doc: frontmatter.Document, vocab) -> 
     replaced in place, every other byte kept. ``added`` maps each facet to what changed, in
     words (``Wagner Group (was Wagner)``); an empty plan when there is nothing to rewrite."""
     result = Retag(path, read=hashlib.sha1(text.encode("utf-8", "surrogateescape")).digest())
-    start, values = _nodes(path, text, doc)
+    start, end, _ = _front_span(text, doc)
+    values = _top_level(_root(path, text, start, end))
     edits, expected = [], dict(doc.meta)
     for facet in FACETS:
         if facet not in values:
