@@ -20,6 +20,7 @@ import pytest
 
 from browser_support import (AXE_JS, VIEWPORTS, SiteServer, Watch,
                              assert_no_horizontal_overflow, require_axe, screenshot)
+from search_page import box as search_box, filter_box, status_text, wait_for_results
 
 BRIEFING = "briefings/russia-relocates-s-400s-and-s-300s-from-syria-to-libya/"
 BRIEFING_TITLE = "Russia Relocates S-400s and S-300s from Syria to Libya’s Eastern Region"
@@ -61,38 +62,6 @@ def open_page(browser, site):
 
 def card_titles(page) -> list[str]:
     return [t.strip() for t in page.locator(".cards .card__title a").all_inner_texts()]
-
-
-def wait_for_results(page, previous: str | None = None) -> list[str]:
-    """Wait until Pagefind says how many results it found, and show them all ("Load more")."""
-    page.wait_for_function(
-        """(previous) => {
-          const msg = document.querySelector('.pagefind-ui__message');
-          return msg && msg.textContent !== previous && /^\\d+ results? for/.test(msg.textContent);
-        }""", arg=previous)
-    total = int(page.locator(".pagefind-ui__message").inner_text().split()[0])
-    while True:
-        page.wait_for_function(
-            """() => {  // every result shown has loaded: a titled link, no placeholder
-              const items = document.querySelectorAll('.pagefind-ui__result');
-              const links = [...document.querySelectorAll('.pagefind-ui__result-link')];
-              // and shown: search.js hides a list that is not the box's query's yet
-              return items.length > 0 && links.length === items.length
-                  && !document.querySelector('#search.search--stale')
-                  && !document.querySelector('.pagefind-ui__results .pagefind-ui__loading')
-                  && links.every(a => a.textContent.trim().length > 0);
-            }""")
-        links = page.locator(".pagefind-ui__result-link")
-        more = page.locator(".pagefind-ui__button", has_text="Load more")
-        if links.count() >= total or not more.count():
-            break
-        shown = links.count()
-        more.click()
-        page.wait_for_function("(n) => document.querySelectorAll('.pagefind-ui__result-link')"
-                               ".length > n", arg=shown)
-    titles = [t.strip() for t in links.all_inner_texts()]
-    assert len(titles) == total, (titles, total)
-    return titles
 
 
 # --- a reader's path through the site ------------------------------------------------------
@@ -163,14 +132,13 @@ def test_open_a_briefing_and_follow_a_tag_to_its_term_page(open_page, briefings,
 def test_search_and_narrow_by_a_facet_filter(open_page, briefings, viewport):
     page, watch, goto = open_page(viewport)
     goto("search/")
-    box = page.get_by_role("search").get_by_role("textbox")
-    box.fill("air defense")
+    search_box(page).fill("air defense")
     everything = wait_for_results(page)
     assert BRIEFING_TITLE in everything
     assert "First Patriot air defense systems arrive in Ukraine" in everything
 
     # narrow to one system: the filter panel lists the facets with their counts
-    message = page.locator(".pagefind-ui__message").inner_text()
+    message = status_text(page)
     page.locator("summary", has_text="Systems").click()
     page.get_by_label(re.compile(r"^S-400 \(\d+\)$")).check()
     narrowed = wait_for_results(page, previous=message)
@@ -186,8 +154,8 @@ def test_search_and_narrow_by_a_facet_filter(open_page, briefings, viewport):
     results = wait_for_results(page)
     libya = {b["title"] for b in briefings if "Libya" in b["region"]}
     assert BRIEFING_TITLE in results and set(results) <= libya
-    assert page.get_by_role("search").get_by_role("textbox").input_value() == "S-400"
-    assert page.locator('input[type="checkbox"][name="region"][value="Libya"]').is_checked()
+    assert search_box(page).input_value() == "S-400"
+    assert filter_box(page, "region", "Libya").is_checked()
     watch.assert_clean()
 
 
@@ -280,12 +248,12 @@ def test_search_merges_the_shards_of_a_large_index(browser, sharded_site, briefi
         watch = Watch(context)
         page = context.new_page()
         page.goto(f"{server.url}/search/", wait_until="load")
-        page.get_by_role("search").get_by_role("textbox").fill("air defense")
+        search_box(page).fill("air defense")
         everything = wait_for_results(page)
         assert BRIEFING_TITLE in everything
         assert "First Patriot air defense systems arrive in Ukraine" in everything
         # the filters count over every shard
-        message = page.locator(".pagefind-ui__message").inner_text()
+        message = status_text(page)
         page.locator("summary", has_text="Systems").click()
         s400 = {b["title"] for b in briefings if "S-400" in b["systems"]}
         expected = s400 & set(everything)

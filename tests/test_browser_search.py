@@ -20,6 +20,8 @@ from urllib.parse import quote
 import pytest
 
 from browser_support import AXE_JS, VIEWPORTS, Watch, require_axe, screenshot
+from search_page import (SETTLED_JS, VISIBLE_JS, box, count_in, filter_box, settle,
+                         status_text, visible)
 
 TIMEOUT_MS = 15_000
 MARKUP = "<img src=x onerror=alert(1)>"
@@ -44,7 +46,7 @@ def open_search(browser, site):
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
         response = page.goto(f"{site.url}/{path}", wait_until="load")
         assert response is not None and response.ok, (path, response and response.status)
-        page.locator("#search input[type='text']").wait_for()
+        page.wait_for_function("() => document.getElementById('search').classList.contains('search--ready')")
         return page, watch
 
     yield make
@@ -54,23 +56,13 @@ def open_search(browser, site):
 
 # --- what the page shows -------------------------------------------------------------------
 
-# The results a reader can see (not hidden): title and excerpt of each one, "" for those
-# still loading (Pagefind UI's placeholders, "pagefind-ui__loading", have no link).
-VISIBLE_JS = """() => [...document.querySelectorAll('#search .pagefind-ui__result')]
-  .filter(li => li.getClientRects().length > 0 && getComputedStyle(li).visibility !== 'hidden')
-  .map(li => {
-    const text = (sel) => (li.querySelector(sel) || {textContent: ''}).textContent.trim();
-    return {title: text('.pagefind-ui__result-link'),
-            excerpt: text('.pagefind-ui__result-excerpt:not(.pagefind-ui__loading)')};
-  })"""
-
-# From now on, at every frame in which the box holds `final`, note each visible (loaded)
-# result that does not contain `word`.
+# From now on, at every frame in which the box holds `final`, note each visible result that
+# does not contain `word`.
 RECORD_JS = """([final, word]) => {
   window.__frames = 0; window.__wrong = [];
   const visible = %s;
   const tick = () => {
-    const box = document.querySelector('#search input[type="text"]');
+    const box = document.getElementById('search-input');
     if (box && box.value === final) {
       window.__frames += 1;
       for (const r of visible()) {
@@ -84,67 +76,13 @@ RECORD_JS = """([final, word]) => {
   requestAnimationFrame(tick);
 }""" % VISIBLE_JS
 
-# Pagefind UI has finished the search for `term` (its own message, which our status line
-# replaces on screen, names the term) and every result it lists has loaded.
-PAGEFIND_DONE_JS = """(term) => {
-  const msg = document.querySelector('#search .pagefind-ui__message');
-  if (!msg || !/^(\\d+ results?|No results) for /.test(msg.textContent)
-      || !msg.textContent.endsWith(' for ' + term)) return false;
-  const links = [...document.querySelectorAll('#search .pagefind-ui__result-link')];
-  return !document.querySelector('#search .pagefind-ui__results .pagefind-ui__loading')
-      && links.length === document.querySelectorAll('#search .pagefind-ui__result').length
-      && links.every(a => a.textContent.trim().length > 0);
-}"""
-
-# Our status line has its answer, and the list shown (if any) is current and loaded.
-SETTLED_JS = """() => {
-  const status = document.getElementById('search-status');
-  if (!status || status.hasAttribute('aria-busy') || !status.textContent) return false;
-  const root = document.getElementById('search');
-  const items = root.querySelectorAll('.pagefind-ui__result').length;
-  if (status.textContent.startsWith('No briefing matches')) return items === 0;
-  const links = [...root.querySelectorAll('.pagefind-ui__result-link')];
-  return !root.classList.contains('search--stale') && items > 0 && links.length === items
-      && !root.querySelector('.pagefind-ui__loading') && links.every(a => a.textContent.trim());
-}"""
-
-
-def box(page):
-    return page.get_by_role("search").get_by_role("textbox")
-
-
-def status_text(page) -> str:
-    return page.locator("#search-status").inner_text().strip()
-
-
-def visible(page) -> list[dict]:
-    return page.evaluate(VISIBLE_JS)
-
-
-def settle(page) -> str:
-    """Wait until the status line has its answer and the list is shown; all of it ("Load
-    more"). Returns the status line."""
-    page.wait_for_function(SETTLED_JS)
-    text = status_text(page)
-    if not text.startswith("No briefing matches"):
-        total = count_in(text)
-        while page.locator(".pagefind-ui__result").count() < total:
-            shown = page.locator(".pagefind-ui__result").count()
-            page.locator(".pagefind-ui__button", has_text="Load more").click()
-            page.wait_for_function("(n) => document.querySelectorAll('.pagefind-ui__result')"
-                                   ".length > n", arg=shown)
-            page.wait_for_function(SETTLED_JS)
-    return text
-
 
 def shows_results(page) -> None:
     page.wait_for_function(f"() => ({VISIBLE_JS})().some(r => r.title)")
 
 
-def count_in(status: str) -> int:
-    match = re.match(r"^([\d,]+) results? for “", status)
-    assert match, status
-    return int(match.group(1).replace(",", ""))
+def answered(page, term: str) -> None:
+    page.wait_for_function(SETTLED_JS, arg=term)
 
 
 def start_recording(page, final: str, word: str) -> None:
@@ -160,7 +98,7 @@ def type_rest_fast(page, rest: str, final: str, word: str) -> None:
     held ``final``, a result without ``word`` was shown (an earlier query's)."""
     start_recording(page, final, word)
     page.keyboard.type(rest, delay=0)
-    page.wait_for_function(PAGEFIND_DONE_JS, arg=final)
+    answered(page, final)
     frames, wrong = recorded(page)
     assert frames > 0
     assert not wrong, (f"while the box said {final!r}, results of an earlier query were shown: "
@@ -197,7 +135,7 @@ def test_a_query_no_briefing_contains_says_so(open_search):
     box(page).click()
     page.keyboard.type("Hezbollah", delay=20)
     assert settle(page) == no_results("Hezbollah")
-    assert page.locator(".pagefind-ui__result").count() == 0
+    assert page.locator(".search__result").count() == 0
     assert visible(page) == []
     assert page.locator(".search__clear-filters").is_hidden()  # no filter is on
     # the message took the line kept for it: nothing above it moved
@@ -217,7 +155,7 @@ def test_typing_fast_shows_only_the_last_querys_results(open_search, first, rest
     page, watch = open_search()
     box(page).click()
     page.keyboard.type(first, delay=0)
-    page.wait_for_function(PAGEFIND_DONE_JS, arg=first)
+    answered(page, first)
     shows_results(page)  # the first prefix's results are on the page
     type_rest_fast(page, rest, final, word)
 
@@ -249,12 +187,12 @@ def test_typing_on_past_matching_prefixes_to_no_match(open_search, prefixes, res
     for prefix in prefixes:  # each prefix searched, with results
         page.keyboard.type(prefix[len(typed):], delay=0)
         typed = prefix
-        page.wait_for_function(PAGEFIND_DONE_JS, arg=typed)
+        answered(page, typed)
         shows_results(page)
     final = typed + rest
     type_rest_fast(page, rest, final, final)
     assert settle(page) == no_results(final)
-    assert visible(page) == [] and page.locator(".pagefind-ui__result").count() == 0
+    assert visible(page) == [] and page.locator(".search__result").count() == 0
     watch.assert_clean()
 
 
@@ -271,7 +209,7 @@ def test_a_query_in_the_address_behaves_the_same(open_search):
     page, watch2 = open_search("search/?q=Hezbollah")
     assert box(page).input_value() == "Hezbollah"
     assert settle(page) == no_results("Hezbollah")
-    assert visible(page) == [] and page.locator(".pagefind-ui__result").count() == 0
+    assert visible(page) == [] and page.locator(".search__result").count() == 0
     watch.assert_clean()
     watch2.assert_clean()
 
@@ -280,7 +218,7 @@ def test_markup_in_the_query_is_shown_as_text(open_search):
     # in the address, with a filter under which nothing matches: the no-results message,
     # which says that the filter narrows it and how to clear it
     page, watch = open_search(f"search/?q={quote(MARKUP)}&region=Libya")
-    libya = page.locator('input[type="checkbox"][name="region"][value="Libya"]')
+    libya = filter_box(page, "region", "Libya")
     message = settle(page)
     assert message == (f"No briefing matches “{MARKUP}”. Filters narrow this search (Libya): "
                        "untick them, or clear all filters, to search every briefing.")
@@ -297,7 +235,8 @@ def test_markup_in_the_query_is_shown_as_text(open_search):
                            ".includes('Filters narrow')")
     status = settle(page)
     assert f"“{MARKUP}”" in status and "Filters" not in status, status
-    assert not libya.is_checked()
+    # unticked; and, as no briefing matches, no longer offered
+    assert libya.count() == 0 and page.locator("#search .search__chip").count() == 0
     assert box(page).evaluate("el => el === document.activeElement")
     assert page.locator("#search img, #search [onerror]").count() == 0
 
@@ -327,4 +266,130 @@ def test_the_no_results_state_passes_axe(open_search):
     }""")
     assert not found, "\n".join(found)
     print(screenshot(page, "search-no-results-filtered-phone"))
+    watch.assert_clean()
+
+
+# --- filters, roll-up, order, dates, snippets ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def briefings(demo_site) -> list[dict]:
+    """The data export: every briefing with its title, url, date and terms."""
+    import json
+    return json.loads((demo_site.output / "api" / "briefings.json").read_text(encoding="utf-8"))
+
+
+def shown_dates(page) -> list:
+    from datetime import datetime
+    return [datetime.strptime(r["date"], "%d %B %Y").date() for r in visible(page)]
+
+
+def facet_values(page, facet: str) -> dict[str, int]:
+    """The values the panel of `facet` offers, with their counts."""
+    labels = page.locator(f'#search [data-facet="{facet}"] .search__value label').all_inner_texts()
+    out = {}
+    for label in labels:
+        match = re.match(r"^(.*) \(([\d,]+)\)$", label.strip())
+        assert match, label
+        out[match.group(1)] = int(match.group(2).replace(",", ""))
+    return out
+
+
+def test_an_active_filter_from_the_address_is_visible_and_removable(open_search, briefings):
+    page, watch = open_search("search/?q=S-400&region=Libya")
+    narrowed = settle(page, "S-400")
+    assert "narrowed by 1 filter" in narrowed
+    # on screen: a chip above the results, the Region panel open with Libya ticked
+    chip = page.get_by_role("button", name="Remove filter Region: Libya")
+    assert chip.is_visible()
+    assert chip.bounding_box()["y"] < page.locator("#search-results").bounding_box()["y"]
+    assert page.locator('#search details[data-facet="region"]').evaluate("d => d.open")
+    assert filter_box(page, "region", "Libya").is_checked()
+    # a value that would leave no result is not offered; Libya's own count is the total
+    values = facet_values(page, "region")
+    assert values and all(n > 0 for n in values.values()), values
+    assert values["Libya"] == count_in(narrowed)
+    assert not {b for r in briefings for b in r["region"]} <= set(values), "nothing hidden?"
+    print(screenshot(page, "search-active-filter-desktop"))
+
+    # removed: the chip goes, the box is unticked, the address and the count follow
+    chip.click()
+    page.wait_for_function("() => !location.search.includes('region=')")
+    everything = settle(page, "S-400")
+    assert "narrowed" not in everything and count_in(everything) > count_in(narrowed)
+    assert page.locator("#search .search__chip").count() == 0
+    assert page.locator('#search [data-facet="region"] input:checked').count() == 0
+    assert box(page).evaluate("el => el === document.activeElement")
+    watch.assert_clean()
+
+
+def test_a_parent_region_filter_finds_briefings_tagged_only_with_its_children(open_search,
+                                                                           briefings):
+    from briefing.core.vocabulary import default_path, load
+
+    vocab = load(default_path())
+    rolled = {}  # parent -> titles of briefings under it; only parents nobody tags directly
+    direct = {name for b in briefings for name in b["region"]}
+    for b in briefings:
+        for name in b["region"]:
+            for parent in vocab.ancestors("region", name):
+                rolled.setdefault(parent, set()).add(b["title"])
+    parents = sorted(p for p in rolled if p not in direct)
+    assert parents, "the demo should have a region reached only through its children"
+    parent = max(parents, key=lambda p: (len(rolled[p]), p))
+    page, watch = open_search(f"search/?region={quote(parent)}")
+    status = settle(page, "")
+    assert count_in(status) == len(rolled[parent]), (parent, status)
+    assert set(r["title"] for r in visible(page)) == rolled[parent]
+    assert page.get_by_role("button", name=f"Remove filter Region: {parent}").is_visible()
+    watch.assert_clean()
+
+
+def test_date_order_and_a_date_range(open_search, briefings):
+    # words and the newest first; then the oldest first: the same results, reversed order
+    page, watch = open_search("search/?q=S-300&sort=newest")
+    settle(page, "S-300")
+    newest = shown_dates(page)
+    assert len(newest) >= 2 and newest == sorted(newest, reverse=True), newest
+    assert page.locator("#search-sort").input_value() == "newest"
+    page.locator("#search-sort").select_option("oldest")
+    page.wait_for_function("() => location.search.includes('sort=oldest')")
+    settle(page, "S-300")
+    oldest = shown_dates(page)
+    assert oldest == sorted(newest), oldest
+
+    # a date range: only briefings inside it, said by a chip; without words, newest first
+    months = sorted({b["date"][:7] for b in briefings})
+    assert len(months) >= 2
+    low, high = (months[1], months[-2]) if len(months) >= 3 else (months[-1], months[-1])
+    inside = {b["title"] for b in briefings if low <= b["date"][:7] <= high}
+    assert inside and len(inside) < len(briefings)
+    page2, watch2 = open_search(f"search/?from={low}&to={high}")
+    status = settle(page2, "")
+    assert set(r["title"] for r in visible(page2)) == inside, status
+    dates = shown_dates(page2)
+    assert dates == sorted(dates, reverse=True)
+    assert page2.get_by_role("button", name=re.compile(r"^Remove filter Dates: ")).is_visible()
+    watch.assert_clean()
+    watch2.assert_clean()
+
+
+def test_snippets_come_from_the_articles_text(open_search, briefings):
+    page, watch = open_search("search/?q=S-400")
+    settle(page, "S-400")
+    shown = visible(page)
+    assert shown
+    for result in shown:
+        assert not result["excerpt"].startswith(result["title"][:20]), result
+        assert any(m.lower().startswith("s-400") for m in result["marks"]), result
+    # every snippet's words are a run of the briefing's own text (#briefing-text)
+    for result in shown:
+        link = page.get_by_role("link", name=result["title"], exact=True)
+        href = link.get_attribute("href")
+        text = page.evaluate("""async (href) => {
+          const html = await (await fetch(href)).text();
+          const doc = new DOMParser().parseFromString(html, 'text/html');
+          return doc.getElementById('briefing-text').textContent;
+        }""", href)
+        words = lambda s: " ".join(re.findall(r"\w+", s.lower()))
+        assert words(result["excerpt"]) in words(text), (result["title"], result["excerpt"])
     watch.assert_clean()

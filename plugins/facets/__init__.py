@@ -228,6 +228,8 @@ class FacetsGenerator(Generator):
         # (key, label) of each facet shown, in order: what a briefing's page lists
         self.context["facet_labels"] = [(f.key, f.label) for f in self.facets]
         self.context["facet_terms"] = self.terms
+        # whether a parent term stands for its descendants too (its page, the search filters)
+        self.context["facet_rollup"] = opts["FACET_ROLLUP"]
         self.context["active_terms"] = self._active_terms(articles)
 
     def _active_terms(self, articles):
