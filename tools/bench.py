@@ -12,6 +12,8 @@ an About page or a hundred, each linking to briefings), and measures, each as th
 * full build: fresh output folder and no build cache;
 * no-op rebuild: the same build again, nothing changed;
 * edit one: one briefing's body changed, then a rebuild (and how many files were rewritten);
+* devserver: ``make devserver``'s process on the same site, three saves one after another,
+  each timed from the save to the open tabs being told to reload (the pages written);
 
 with wall time and peak memory (max RSS of the build process and its children). With
 ``--stock`` it builds the same corpus (Pelican's own ``Key: value`` format) with stock
@@ -148,7 +150,73 @@ def our_builds(n: int, runs: int) -> dict:
         results["edit"].append(run_measured(cmd))
         after = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file()}
         results["rewritten"].append(sum(1 for p, t in after.items() if before.get(p) != t))
+    results["devserver"] = devserver_saves(content, output, cmd[cmd.index("-e") + 1:])
     return results
+
+
+def devserver_saves(content: Path, output: Path, settings: list[str], saves: int = 3
+                    ) -> list[float]:
+    """Seconds from each save to the devserver telling its tabs to reload (its build news,
+    read as a tab reads it), one save after another, on a site it has built once."""
+    import http.client
+    import socket
+    import threading
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [PY, "-m", "briefing.cli.devserver", str(content), "-o", str(output), "-s",
+         str(ROOT / "pelicanconf.py"), "--log-handler", "plain", "-e", *settings,
+         "-b", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    news: list[tuple[float, dict]] = []
+
+    def listen():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        conn.request("GET", "/__live/events")
+        for raw in conn.getresponse():
+            line = raw.decode("utf-8")
+            if line.startswith("data: "):
+                news.append((time.perf_counter(), json.loads(line[6:])))
+
+    def until(test, timeout=600):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for at, item in news:
+                if test(item):
+                    return at
+            if proc.poll() is not None:
+                raise RuntimeError("the devserver stopped:\n" + "".join(lines))
+            time.sleep(0.01)
+        raise RuntimeError("no news from the devserver:\n" + "".join(lines))
+
+    try:
+        end = time.monotonic() + 900
+        while not any("search index caught up" in line for line in lines):
+            if proc.poll() is not None or time.monotonic() > end:
+                raise RuntimeError("the devserver did not start:\n" + "".join(lines))
+            time.sleep(0.1)
+        threading.Thread(target=listen, daemon=True).start()
+        first = until(lambda item: item["build"] >= 1)
+        build = max(item["build"] for at, item in news if at >= first)
+        victims = sorted((content / "briefings").glob("*.md"))
+        times = []
+        for i in range(saves):
+            victim = victims[(i * 7919) % len(victims)]
+            began = time.perf_counter()
+            victim.write_text(victim.read_text() + f"\nA devserver edit, number {i}.\n")
+            build += 1
+            times.append(until(lambda item, b=build: item["build"] >= b) - began)
+            # the index catches up before the next save, as it would between an editor's saves
+            while sum("search index caught up" in line for line in lines) < build:
+                time.sleep(0.05)
+        return times
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
 
 
 def large_build(n: int) -> tuple[float, float]:
@@ -337,7 +405,7 @@ def main() -> int:
         full = (median([w for w, _ in ours["full"]]), max(m for _, m in ours["full"]))
         noop = (median([w for w, _ in ours["noop"]]), max(m for _, m in ours["noop"]))
         edit = (median([w for w, _ in ours["edit"]]), max(m for _, m in ours["edit"]))
-        row = {"n": n, "full": full, "noop": noop, "edit": edit,
+        row = {"n": n, "full": full, "noop": noop, "edit": edit, "devserver": ours["devserver"],
                "rewritten": int(median(ours["rewritten"])),
                "nosearch": (median([w for w, _ in ours["nosearch"]]),
                             max(m for _, m in ours["nosearch"]))}
@@ -366,6 +434,8 @@ def main() -> int:
     line("rebuild, nothing changed", lambda r: fmt_time(r["noop"]))
     line("rebuild after editing one briefing", lambda r: fmt_time(r["edit"]))
     line("  files rewritten by that rebuild (pages and index)", lambda r: str(r["rewritten"]))
+    line("devserver: save to tabs told to reload (3 saves)",
+         lambda r: ", ".join(f"{t:.2f}" for t in r["devserver"]) + " s")
     print()
     print("(each corpus also has " + ", ".join(f"{pages_for(r['n'])} pages at {r['n']:,}"
                                               for r in rows) + ")")

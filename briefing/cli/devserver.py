@@ -1,10 +1,17 @@
-"""``make devserver``: build the site, serve it, rebuild on every saved change.
+"""``make devserver``: build the site, serve it, rebuild on every saved change, and reload
+the open tabs.
 
-What ``pelican -lr`` does, but for two things editors hit: when a build fails (a briefing
-with a YAML mistake, say), Pelican's own loop builds again at once, and again, printing the
-same error several times a second until the file is fixed; here a failed build is reported
-once, the last good site stays served, and the next build waits for the next save. And a
-missing address gets the site's own 404 page (the server of ``make serve``).
+What ``pelican -lr`` does, and what editors miss in it:
+
+* **The tab reloads itself** once a save is built: every page is served with a small script
+  (added on the way out, never written to the output; see :class:`briefing.site.serve.LiveSite`)
+  that listens for the build's news.
+* **A failed build is said once**, in the terminal and in the open tabs (the error with file
+  and line, over the last good page), the last good site stays served, and the next build
+  waits for the next save (Pelican's own loop builds again at once, printing the same error
+  several times a second until the file is fixed).
+* **The search index catches up after the reload**, not before it.
+* A missing address gets the site's own 404 page (the server of ``make serve``).
 
     python -m briefing.cli.devserver [pelican's options: CONTENT -o OUT -s CONF -b BIND -p PORT]
 """
@@ -15,28 +22,104 @@ import logging
 import os
 import sys
 import threading
+import time
 
 log = logging.getLogger("briefing.devserver")
 
 
-def build(instance) -> bool:
-    """One build; a failure is reported once (file and line are in the message) and the
-    output folder keeps what the last good build wrote."""
+class _Errors(logging.Handler):
+    """The error lines a build logs (they name the file and line), for the open tabs."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        try:
+            self.lines.append(record.getMessage())
+        except Exception:  # noqa: BLE001 - a malformed record is not worth a failed build
+            self.lines.append(str(record.msg))
+
+
+def build(instance, live=None) -> bool:
+    """One build; a failure is reported once (file and line are in the message), to the
+    terminal and to the tabs, and the output folder keeps what the last good build wrote.
+    After a good build the tabs reload, then the search index catches up."""
+    errors = _Errors()
+    root = logging.getLogger()
+    # a logger with no handler prints through logging's last resort; ours must not stop that
+    handlers = [errors] + ([logging.lastResort] if not root.handlers and logging.lastResort
+                           else [])
+    for handler in handlers:
+        root.addHandler(handler)
+    later: list = []
+    instance.briefing_search_later = later  # the search plugin hands its work over
+    started = time.monotonic()
     try:
         instance.run()
     except Exception as exc:  # noqa: BLE001 - any failure of one build: said, then wait
         log.error("the build stopped: %s", exc)
         log.error("the last good site stays served; save a fix to build again")
+        if live is not None:
+            lines = [line for line in errors.lines if line] or [str(exc)]
+            if str(exc) not in "\n".join(lines):
+                lines.append(str(exc))
+            live.failed("\n".join(dict.fromkeys(lines)))
         return False
+    finally:
+        for handler in handlers:
+            root.removeHandler(handler)
+        instance.briefing_search_later = None
+    if live is not None:
+        live.built()
+        print(f"-> built in {time.monotonic() - started:.2f} s; open tabs reload", flush=True)
+    for job in later:
+        began = time.monotonic()
+        try:
+            job()
+        except Exception as exc:  # noqa: BLE001 - the pages are fine; the index is behind
+            log.error("the search index could not catch up: %s", exc)
+        else:
+            print(f"-> search index caught up in {time.monotonic() - began:.2f} s", flush=True)
     return True
+
+
+def watch(settings_file, settings):
+    """The saves under the content, the theme, the settings file and the vocabulary, as
+    sets of (change, path). One watcher for the whole session, so that a save made while a
+    build runs is not missed (Pelican's loop starts a new watcher after each build)."""
+    import fnmatch
+
+    import watchfiles
+
+    content = settings.get("PATH", "")
+    paths = [settings_file, settings.get("THEME", ""), content,
+             settings.get("BRIEFING_VOCABULARY", "")]
+    paths += [os.path.join(content, p) for p in settings.get("STATIC_PATHS", [])]
+    found = sorted({os.path.abspath(p) for p in paths if p and os.path.exists(p)})
+    ignored = list(settings.get("IGNORE_FILES", []))
+    default = watchfiles.DefaultFilter()
+
+    def wanted(change, path: str) -> bool:
+        # IGNORE_FILES is matched below the folder watched, as the readers match it (Pelican's
+        # own filter matches the absolute path, so a site anywhere under a hidden folder,
+        # ~/.sites/ say, never rebuilt)
+        if not default(change, path):
+            return False
+        root = next((r for r in found if path == r or path.startswith(r + os.sep)), None)
+        rel = os.path.relpath(path, os.path.dirname(root) if path == root else root) \
+            if root else os.path.basename(path)
+        return not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(os.path.basename(path), p)
+                       for p in ignored)
+
+    return watchfiles.watch(*found, rust_timeout=0, watch_filter=wanted)
 
 
 def main(argv: list[str] | None = None) -> int:
     import pelican
     from pelican.log import init as init_logging
-    from pelican.utils import wait_for_changes
 
-    from briefing.site.serve import server
+    from briefing.site.serve import LiveSite, server
 
     argv = list(sys.argv[1:] if argv is None else argv)
     if not {"-l", "--listen"} & set(argv):
@@ -50,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     output = settings["OUTPUT_PATH"]
     os.makedirs(output, exist_ok=True)
     try:
-        httpd = server(output, bind, port)
+        live = LiveSite()
+        httpd = server(output, bind, port, live=live)
     except OSError as exc:
         print(f"error: cannot serve on {bind}:{port} ({exc.strerror or exc}); is another "
               "server running there? Pick another with PORT=8001", file=sys.stderr)
@@ -60,11 +144,14 @@ def main(argv: list[str] | None = None) -> int:
           "to stop", flush=True)
     settings_file = os.path.abspath(args.settings) if args.settings else None
     try:
+        changes = watch(settings_file, settings)
         while True:
-            build(instance)
-            changed = {path for _change, path in wait_for_changes(args.settings, settings)}
+            build(instance, live)
+            changed = {path for _change, path in next(changes)}
             if settings_file in changed:
                 instance, settings = pelican.get_instance(args)
+                changes.close()
+                changes = watch(settings_file, settings)
             print(f"-> Modified: {', '.join(sorted(changed))}. Rebuilding...", flush=True)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)

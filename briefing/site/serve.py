@@ -4,6 +4,12 @@ Missing addresses get the site's own ``404.html`` with status 404 (Python's and 
 servers answer them with a bare or an empty page, so the site's 404 page is never seen
 locally). Nothing is written; the folder is served as it is.
 
+For ``make devserver`` (:class:`LiveSite`), every HTML page is served with one script added
+on the way out (the files on disk are not touched, so they stay what a build writes): it
+listens to ``/__live/events`` (server-sent events) and reloads the tab when a build has
+finished, or shows the error, with file and line, when a save broke the build; the last good
+page stays under it. Nothing of this is in a built site.
+
     python -m briefing.site.serve OUTPUTDIR [--bind 127.0.0.1] [--port 8000]
 """
 
@@ -12,8 +18,10 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import json
 import os
 import sys
+import threading
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -33,9 +41,155 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def server(folder: str, bind: str = "127.0.0.1", port: int = 8000) -> http.server.HTTPServer:
-    handler = functools.partial(SiteHandler, directory=os.path.abspath(folder))
-    return http.server.ThreadingHTTPServer((bind, port), handler)
+LIVE = "/__live/"
+# The tab's side: follow the build's news; a new build reloads the page, a failed one shows
+# what failed over the last good page (as text: messages quote the editor's files).
+LIVE_JS = b"""(function () {
+  "use strict";
+  var me = document.currentScript;
+  var seen = me ? me.getAttribute("data-build") : "";
+  var box = null;
+  function show(text) {
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "live-error";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;z-index:2147483647;max-height:60vh;" +
+        "overflow:auto;margin:0;padding:1rem 1.25rem;background:#7f1d1d;color:#fff;" +
+        "font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;" +
+        "box-shadow:0 -2px 12px rgba(0,0,0,.4)";
+      document.body.appendChild(box);
+    }
+    box.textContent = text;
+  }
+  var events = new EventSource("/__live/events");
+  events.addEventListener("build", function (event) {
+    var news = JSON.parse(event.data);
+    if (news.error) {
+      show("The last save did not build; this page is the last good one.\\n\\n" + news.error);
+    } else if (String(news.build) !== seen) {
+      events.close();
+      window.location.reload();
+    } else if (box) {
+      box.remove();
+      box = null;
+    }
+  });
+})();
+"""
+
+
+class LiveSite:
+    """The news of a devserver's builds, for the open tabs: a build number that grows with
+    every good build, and the error of the last build when it failed."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self.build = 0
+        self.error = ""
+
+    def built(self) -> None:
+        with self._changed:
+            self.build += 1
+            self.error = ""
+            self._changed.notify_all()
+
+    def failed(self, error: str) -> None:
+        with self._changed:
+            self.error = error or "the build failed"
+            self._changed.notify_all()
+
+    def news(self) -> dict:
+        with self._changed:
+            return {"build": self.build, "error": self.error}
+
+    def wait(self, last: dict, timeout: float) -> dict:
+        """The news once it differs from `last` (or after `timeout`, as it is)."""
+        with self._changed:
+            self._changed.wait_for(lambda: {"build": self.build, "error": self.error} != last,
+                                   timeout=timeout)
+            return {"build": self.build, "error": self.error}
+
+
+class LiveHandler(SiteHandler):
+    """The site, each HTML page with the live script added; the script and its events."""
+
+    live: LiveSite
+
+    def do_GET(self):
+        path = self.path.split("?", 1)[0]
+        if path == LIVE + "live.js":
+            return self._send(200, "text/javascript; charset=utf-8", LIVE_JS)
+        if path == LIVE + "events":
+            return self._events()
+        target = self.translate_path(self.path)
+        if os.path.isdir(target) and path.endswith("/"):
+            target = os.path.join(target, "index.html")
+        if target.endswith(".html") and os.path.isfile(target):
+            with open(target, "rb") as handle:
+                return self._send(200, "text/html; charset=utf-8", self._inject(handle.read()))
+        return super().do_GET()
+
+    def _inject(self, page: bytes) -> bytes:
+        tag = (f'<script src="{LIVE}live.js" data-build="{self.live.news()["build"]}">'
+               '</script>').encode()
+        cut = page.rfind(b"</body>")
+        return page[:cut] + tag + page[cut:] if cut >= 0 else page + tag
+
+    def _send(self, code: int, kind: str, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _events(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        news = self.live.news()
+        try:
+            self._event(news)
+            while True:
+                later = self.live.wait(news, timeout=15)
+                if later == news:
+                    self.wfile.write(b": still here\n\n")  # keeps proxies and the tab awake
+                    self.wfile.flush()
+                else:
+                    news = later
+                    self._event(news)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the tab went away
+
+    def _event(self, news: dict) -> None:
+        self.wfile.write(b"event: build\ndata: " + json.dumps(news).encode() + b"\n\n")
+        self.wfile.flush()
+
+    def send_error(self, code, message=None, explain=None):
+        if code == 404:
+            page = os.path.join(self.directory, "404.html")
+            if os.path.isfile(page):
+                with open(page, "rb") as handle:
+                    return self._send(404, "text/html; charset=utf-8", self._inject(handle.read()))
+        return super().send_error(code, message, explain)
+
+
+def server(folder: str, bind: str = "127.0.0.1", port: int = 8000,
+           live: LiveSite | None = None) -> http.server.HTTPServer:
+    """A threaded server of `folder`; with `live`, a devserver's (pages tell tabs to reload)."""
+    if live is None:
+        handler = functools.partial(SiteHandler, directory=os.path.abspath(folder))
+    else:
+        kind = type("BoundLiveHandler", (LiveHandler,), {"live": live})
+        handler = functools.partial(kind, directory=os.path.abspath(folder))
+    httpd = http.server.ThreadingHTTPServer((bind, port), handler)
+    httpd.daemon_threads = True
+    return httpd
 
 
 def main(argv: list[str] | None = None) -> int:

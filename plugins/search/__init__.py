@@ -205,6 +205,15 @@ def _left_out(bundle: str, pages: list[str]) -> list[str]:
 
 
 def build_index(pelican, changed=None):
+    later = getattr(pelican, "briefing_search_later", None)
+    if later is not None:
+        # `make devserver`: the open tabs reload first, the index catches up right after
+        later.append(functools.partial(index_now, pelican))
+        return
+    index_now(pelican)
+
+
+def index_now(pelican):
     opts = site_settings.read(pelican.settings)
     output = pelican.output_path
     if not opts["SEARCH_INDEX"]:
