@@ -25,8 +25,8 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 THEME = os.path.join(HERE, "theme")
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["frontmatter", "integrity", "fastbuild", "facets", "related", "discovery",
-           "search"]
+PLUGINS = ["frontmatter", "integrity", "fastbuild", "facets", "related", "digest",
+           "discovery", "search"]
 # hidden files, and the backups `briefing ingest --force` keeps next to a briefing
 IGNORE_FILES = ["**/.*", ".*", "*.bak"]
 BRIEFING_VOCABULARY = os.path.join(HERE, "vocabulary.yaml")
@@ -64,7 +64,9 @@ YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
 MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
 
-# Pelican's categories, tags and author pages are replaced by our three facets.
+# Pelican's categories and tags are replaced by our three facets, its author pages by the
+# facets plugin's author and source pages (authors/<slug>/, sources/<slug>/: CREDIT_PAGES);
+# AUTHOR_URL "": Pelican's own Author objects link nowhere.
 DIRECT_TEMPLATES = ["index", "archives", "search", "404"]
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
@@ -73,12 +75,13 @@ CATEGORIES_SAVE_AS = ""
 TAG_SAVE_AS = ""
 TAGS_SAVE_AS = ""
 AUTHOR_SAVE_AS = ""
+AUTHOR_URL = ""
 AUTHORS_SAVE_AS = ""
 DEFAULT_CATEGORY = "briefings"
 USE_FOLDER_AS_CATEGORY = False
 
 DEFAULT_PAGINATION = 10
-PAGINATED_TEMPLATES = {"index": None, "term": 20}
+PAGINATED_TEMPLATES = {"index": None, "term": 20, "credit": 20}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -106,7 +109,7 @@ GZIP_CACHE = False  # compressing the cache cost more time than reading it saved
 BUILD_PROCESSES = None
 
 # Links in the menu, after the pages.
-MENUITEMS = [("Regions", "region/"), ("Actors", "actors/"), ("Systems", "systems/"),
+MENUITEMS = [("Digest", "digest/"), ("Regions", "region/"), ("Actors", "actors/"), ("Systems", "systems/"),
              ("Archives", "archives/"), ("Search", "search/")]
 DISPLAY_CATEGORIES_ON_MENU = False
 DISPLAY_PAGES_ON_MENU = True

@@ -21,6 +21,7 @@ CHROMIUM = Path(os.environ.get("BRIEFING_CHROMIUM", "/usr/bin/chromium"))
 NODE_MODULES = ROOT / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LIGHTHOUSE_CLI = NODE_MODULES / "lighthouse" / "cli" / "index.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 # With this set (CI sets it), a missing browser or tool fails the tests instead of skipping them.
 REQUIRE_ENV = "BRIEFING_REQUIRE_BROWSER_TESTS"
@@ -53,6 +54,7 @@ class Notes:
     skipped: dict[str, str] = field(default_factory=dict)  # what -> reason
     ran: set[str] = field(default_factory=set)
     screenshots: int = 0
+    lighthouse: list[str] = field(default_factory=list)  # the score table, for the summary
 
 
 NOTES = Notes()
@@ -96,8 +98,22 @@ def require_vnu() -> str:
     return java
 
 
+def require_lighthouse() -> str:
+    """The node binary that runs Lighthouse (from npm, pinned in package-lock.json)."""
+    if not CHROMIUM.exists():
+        skip_or_fail("Lighthouse", f"Chromium not found at {CHROMIUM}: Lighthouse skipped; "
+                     "install the chromium package (apt-get install chromium)")
+    node = shutil.which("node")
+    if not node:
+        skip_or_fail("Lighthouse", "node not found: Lighthouse skipped; install nodejs")
+    if not LIGHTHOUSE_CLI.exists():
+        skip_or_fail("Lighthouse", f"Lighthouse not found at {LIGHTHOUSE_CLI.relative_to(ROOT)}:"
+                     " Lighthouse skipped; run npm ci")
+    return node
+
+
 def summary_lines() -> list[str]:
-    lines = []
+    lines = list(NOTES.lighthouse)
     for what, reason in NOTES.skipped.items():
         lines.append(f"SKIPPED {what}: {reason}")
     if NOTES.screenshots:

@@ -53,7 +53,7 @@ class Tags(HTMLParser):
 
 def body_of(page: str) -> str:
     """The rendered body of a briefing's page."""
-    return re.search(r'<div class="briefing__body prose">\n(.*?)\n  </div>', page, re.S).group(1)
+    return re.search(r'<div class="briefing__body prose" id="briefing-text">\n(.*?)\n  </div>', page, re.S).group(1)
 
 
 def browser_url(value: str) -> str:

@@ -64,9 +64,12 @@ def test_every_feed_parses_cleanly_and_links_to_real_pages(demo_site):
     assert out / "feeds" / "all.atom.xml" in feeds
     terms = json.loads((out / "api" / "terms.json").read_text(encoding="utf-8"))
     term_urls = [t["url"] for facet in terms.values() for t in facet]
-    # one feed per term page, plus the site's
+    credits = json.loads((out / "api" / "credits.json").read_text(encoding="utf-8"))
+    credit_urls = [c["url"] for kind in credits.values() for c in kind]
+    assert credit_urls
+    # one feed per term, author and source page, the digests', plus the site's
     assert {f.parent.relative_to(out).as_posix() + "/" for f in feeds if f.name == "feed.xml"} \
-        == set(term_urls)
+        == set(term_urls) | set(credit_urls) | {"digest/"}
 
     def exists(url: str) -> bool:
         path = urlsplit(url).path

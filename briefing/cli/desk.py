@@ -1,10 +1,12 @@
 """The editor's desk: ``check`` (every problem, guessed dates, near misses), ``accept``
 (near misses into tags), ``confirm`` (a guessed date), ``review`` (the drafts, with what needs
-a look) and ``publish`` (drafts that pass check)."""
+a look) and ``publish`` (drafts that pass check; published briefings whose text changed since
+they were published get ``modified``: :mod:`briefing.ingest.revision`)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from briefing.core import frontmatter
@@ -188,10 +190,10 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 
 # --- review and publish ---------------------------------------------------------------------
-def _drafts(args: argparse.Namespace):
-    """(drafts, unreadable count, vocabulary) for review and publish, or None once an error
-    is printed: the drafts (status: draft) among the given files, as (path, text, Document);
-    a file that cannot be read is named on stderr."""
+def _briefings(args: argparse.Namespace):
+    """(briefings, unreadable count, vocabulary) for review and publish, or None once an
+    error is printed: the given files, as (path, text, Document); a file that cannot be read
+    is named on stderr."""
     try:
         files = iter_markdown(args.paths)
         vocab = vocabulary_of(args)
@@ -199,8 +201,17 @@ def _drafts(args: argparse.Namespace):
         print(f"error: {exc}", file=sys.stderr)
         return None
     briefings = Briefings(files, pages=True)
-    drafts = [found for found in briefings if found[2].meta.get("status") == "draft"]
-    return drafts, briefings.failed, vocab
+    found = list(briefings)
+    return found, briefings.failed, vocab
+
+
+def _drafts(args: argparse.Namespace):
+    """As :func:`_briefings`, only the drafts (status: draft)."""
+    found = _briefings(args)
+    if found is None:
+        return None
+    briefings, failed, vocab = found
+    return [b for b in briefings if b[2].meta.get("status") == "draft"], failed, vocab
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -234,16 +245,23 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    """Publish drafts (status: draft -> published) that pass check; the others are named."""
-    from briefing.ingest import retag
+    """Publish drafts (status: draft -> published) that pass check; the others are named. A
+    draft published before, or a published briefing, whose text changed since it was last
+    published gets ``modified`` (today): its page says "Updated"."""
+    from briefing.ingest import retag, revision
 
-    found = _drafts(args)
+    found = _briefings(args)
     if found is None:
         return 2
-    drafts, unreadable, vocab = found
-    published = held = 0
-    for path, text, doc in drafts:
-        problems = check_tags(path, doc, vocab)
+    briefings, unreadable, vocab = found
+    today = dt.date.today()
+    dry = args.dry_run
+    published = updated = held = 0
+    for path, text, doc in briefings:
+        draft = doc.meta.get("status") == "draft"
+        if not draft and not revision.changed_since_published(doc):
+            continue
+        problems = check_tags(path, doc, vocab) if draft else []
         if problems:
             print(f"{path}: not published; fix first:", file=sys.stderr)
             for problem in problems:
@@ -251,17 +269,27 @@ def cmd_publish(args: argparse.Namespace) -> int:
             held += 1
             continue
         try:
-            plan = retag.publish(path, text, doc)
-            if not args.dry_run:
+            plan = revision.publish(path, text, doc, today)
+            if plan.text and not dry:
                 retag.write(plan)
         except (retag.RetagError, frontmatter.FrontMatterError, OSError) as exc:
             print(failure(path, exc), file=sys.stderr)
             held += 1
             continue
-        print(f"{path}: {'would be published' if args.dry_run else 'published'}")
-        published += 1
+        dated = f"updated {today.isoformat()}" if "modified" in plan.added else ""
+        if draft:
+            verb = "would be published" if dry else "published"
+            print(f"{path}: {verb}" + (f" ({dated}: changed since it was last published)"
+                                        if dated else ""))
+            published += 1
+        elif dated:
+            print(f"{path}: changed since it was published: "
+                  f"{'would be marked' if dry else 'marked'} {dated}")
+            updated += 1
     print(f"publish: {plural(published, 'draft')} "
-          f"{'would be published' if args.dry_run else 'published'}"
+          f"{'would be published' if dry else 'published'}"
+          + (f", {plural(updated, 'published briefing')} "
+             f"{'would be marked' if dry else 'marked'} updated" if updated else "")
           + (f", {held} held back (see above)" if held else "")
           + (f", {plural(unreadable, 'file')} unreadable (see above)" if unreadable else ""),
           file=sys.stderr)

@@ -11,6 +11,11 @@ each a list of terms::
         parent: Libya             # a term of the same facet
         kind: city                # free-form class (country, city, person, category...)
         description: Eastern Libyan port...
+        lat: 32.08                # region terms: where a place below country level is
+        lon: 23.96                # (degrees, WGS 84), drawn as a point on the region maps
+      - name: Libya
+        iso: LY                   # region terms: the ISO 3166-1 alpha-2 code (every
+                                  # country has one); it joins the term to its map shape
 
 A term is identified by (facet, name): "Russia" the region and "Russia" the actor are two terms.
 """
@@ -35,6 +40,9 @@ from briefing.core.slug import slugify
 
 TERM_KEYS = ("name", "slug", "aliases", "adjectives", "parent", "kind", "description",
              "match")
+#: what a region term may also say of where it is (the region maps read them)
+PLACE_KEYS = ("iso", "lat", "lon")
+ISO_RE = re.compile(r"[A-Z]{2}")
 MAX_NODES = 1_000_000  # values in the whole file (the project's has about 30,000)
 
 
@@ -54,6 +62,9 @@ class Term:
     description: str = ""
     match: bool = True
     line: int | None = None
+    iso: str | None = None      # region terms: ISO 3166-1 alpha-2 code
+    lat: float | None = None    # region terms: a point (degrees north)
+    lon: float | None = None    # region terms: a point (degrees east)
 
 
 def norm_key(text: str) -> str:
@@ -276,9 +287,11 @@ def _term(facet: str, i: int, item, at, errors: list, problems: list) -> Term | 
     name = " ".join(name.split())
     label = f"{facet} {name!r}"
     for key in item:
-        if key not in TERM_KEYS:
+        if key in PLACE_KEYS and facet != "region":
+            problems.append((at(facet, i, key), f"{label}: {key} is for region terms only"))
+        elif key not in TERM_KEYS + PLACE_KEYS:
             problems.append((at(facet, i, key), f"{label}: unknown key {key!r} (a term "
-                                                f"has {', '.join(TERM_KEYS)})"))
+                                                f"has {', '.join(TERM_KEYS + PLACE_KEYS)})"))
 
     def field(key):
         return item.get(key), f"{label}: {key}", at(facet, i, key)
@@ -294,6 +307,8 @@ def _term(facet: str, i: int, item, at, errors: list, problems: list) -> Term | 
     if not isinstance(match, bool):
         errors.append((at(facet, i, "match"), f"{label}: match must be true or false, got "
                                               f"{frontmatter.kind_of(match)}"))
+    iso, lat, lon = _place(item, label, lambda key: at(facet, i, key), errors, problems) \
+        if facet == "region" else (None, None, None)
     return Term(
         facet=facet, name=name, slug=slug or slugify(name),
         aliases=_as_list(*field("aliases"), errors),
@@ -303,7 +318,36 @@ def _term(facet: str, i: int, item, at, errors: list, problems: list) -> Term | 
         description=_text(*field("description"), errors) or "",
         match=match is not False,
         line=line,
+        iso=iso, lat=lat, lon=lon,
     )
+
+
+def _place(item: dict, label: str, at, errors: list, problems: list):
+    """A region term's ISO code and coordinates: (iso, lat, lon), each None when absent or
+    wrong (a wrong type is an error, a bad value a problem)."""
+    iso = _text(item.get("iso"), f"{label}: iso", at("iso"), errors)
+    if iso is not None and not ISO_RE.fullmatch(iso):
+        problems.append((at("iso"), f"{label}: iso {iso!r} must be an ISO 3166-1 alpha-2 "
+                                    "code: two capital letters, such as LY"))
+        iso = None
+    coords = {}
+    for key, limit in (("lat", 90), ("lon", 180)):
+        value = item.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            errors.append((at(key), f"{label}: {key} must be a number of degrees, got "
+                                    f"{_what(value)}"))
+        elif not -limit <= value <= limit:
+            problems.append((at(key), f"{label}: {key} {value} is not between {-limit} and "
+                                      f"{limit}"))
+        else:
+            coords[key] = float(value)
+    if ("lat" in item) != ("lon" in item):
+        problems.append((at("lat" if "lat" in item else "lon"),
+                         f"{label}: give both lat and lon, or neither"))
+        return iso, None, None
+    return iso, coords.get("lat"), coords.get("lon")
 
 
 def _tagger_settings(data: dict, at, errors: list) -> dict:
@@ -370,12 +414,22 @@ def parse(text: str, path: str = "vocabulary.yaml") -> Vocabulary:
 
 
 def validate(vocab: Vocabulary) -> list[tuple[int | None, str]]:
-    """Consistency: parents exist, no cycles, slugs unique, no alias claimed twice."""
+    """Consistency: parents exist, no cycles, slugs unique, no alias claimed twice; every
+    country has an ISO code, and no code is given twice."""
     problems: list[tuple[int | None, str]] = []
     for facet, terms in vocab.terms.items():
         slugs: dict[str, str] = {}
         claims: dict[str, str] = {}
+        codes: dict[str, str] = {}
         for term in terms.values():
+            if facet == "region" and term.kind == "country" and not term.iso:
+                problems.append((term.line, f"{facet} {term.name!r}: a country needs its ISO "
+                                            "3166-1 code (iso: XX)"))
+            if term.iso:
+                if term.iso in codes:
+                    problems.append((term.line, f"{facet} {term.name!r}: iso {term.iso!r} is "
+                                                f"also the code of {codes[term.iso]!r}"))
+                codes.setdefault(term.iso, term.name)
             if term.slug in slugs:
                 problems.append((term.line, f"{facet} {term.name!r}: slug {term.slug!r} is "
                                             f"also the slug of {slugs[term.slug]!r}"))

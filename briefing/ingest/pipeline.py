@@ -10,7 +10,8 @@ text ingest wrote, so a briefing whose text no longer matches was edited and is 
 replaced with ``force`` (after a backup). A briefing remembers the raw file it came from
 (its path and the SHA-256 of its bytes): the same page again is "already ingested", a
 changed page of the same path and the same article updates it, anything else is a new
-briefing. A run holds a lock on its output folder, so two runs into one folder take turns.
+briefing; an update of a published briefing whose text changed is dated (``modified``,
+:mod:`.revision`). A run holds a lock on its output folder, so two runs into one folder take turns.
 No Pelican import anywhere here.
 """
 
@@ -236,15 +237,14 @@ def build(extracted: Extracted, raw_name: str, raw_hash: str, options: IngestOpt
     return slug, meta, extracted.body
 
 
-def _keep_status(meta: dict, target: Path) -> None:
+def _carry(meta: dict, body: str, target: Path, today: dt.date) -> None:
+    """An update keeps the briefing's status, and dates the change when readers saw the
+    briefing (:func:`briefing.ingest.revision.carry`)."""
+    from briefing.ingest import revision  # (it imports retag, which imports this module)
+
     front = read_front(target) if target.exists() else None
-    if front is None:
-        return
-    status = front[0].get("status")
-    if status in (None, "published"):
-        meta.pop("status", None)
-    else:
-        meta["status"] = status
+    if front is not None:
+        revision.carry(meta, body, front[0], front[1], today)
 
 
 def render(meta: dict, body: str) -> str:
@@ -412,6 +412,10 @@ def ingest_file(path: Path, options: IngestOptions, existing: Existing,
             warnings.append(f"{path}: {alike}: written as a draft with duplicate_of "
                             "(--skip-duplicates leaves such pages out)")
         if target is None:
+            if "status" not in meta:  # published at once: what readers see is recorded
+                from briefing.ingest import revision
+
+                revision.record(meta, revision.reader_digest(meta, body))
             target = _write_new(options, existing, meta, body)
             status = "written"
         else:
@@ -426,7 +430,8 @@ def ingest_file(path: Path, options: IngestOptions, existing: Existing,
                     saved = backup(target, dt.datetime.now())
                     warnings.append(f"{target}: edited by hand; backup kept as {saved.name}")
             meta["slug"] = target.stem  # an update keeps the briefing's address
-            _keep_status(meta, target)  # and its status: a published one stays published
+            # and its status (a published one stays published), dated when readers saw it
+            _carry(meta, body, target, options.today)
             if not options.dry_run:
                 fileio.write_atomic(target, render(meta, body), fsync=True)
         if options.dry_run:

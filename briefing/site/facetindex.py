@@ -1,6 +1,10 @@
 """Facet indexes over briefings: which briefings each term has, rolled up the hierarchy,
 which terms are seen with it, and how many briefings per month or year.
 
+The same index serves names no vocabulary lists (a briefing's author and its source): built
+without ``lookup``, every name is a term of its own, with no parent, its slug from
+:func:`name_slug`.
+
 Pure functions over plain data; the ``facets`` Pelican plugin turns the result into pages.
 Everything is linear in the number of (briefing, term) pairs: no step compares briefings
 with each other.
@@ -13,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
+from briefing.core.fileio import digest
 from briefing.core.slug import slugify
 
 TermKey = tuple[str, str]  # (facet, name)
@@ -47,14 +52,37 @@ class FacetIndex:
     unknown: list[tuple[int, str, str, str | None]]  # (key, facet, name, suggestion)
 
 
+def name_slug(name: str) -> str:
+    """The slug of a name no vocabulary lists (an author, a source): its ASCII slug, or, for
+    a name with no Latin letter or digit (Новости), one made from its digest; either way
+    from the name alone, so a briefing's link to the name's page never depends on others."""
+    return slugify(name) or "name-" + digest(name.casefold())[:10]
+
+
+def _free(_facet: str, _name: str) -> bool:
+    return True
+
+
 def build(entries: list[Entry], facets: Iterable[str], *,
-          lookup: Callable[[str, str], object | None],
-          ancestors: Callable[[str, str], list[str]],
-          suggest: Callable[[str, str], str | None],
-          slug_of: Callable[[str, str], str | None],
-          rollup: bool = True, cooccurring: int = 5, timeline: str = "auto") -> FacetIndex:
-    """Index every term used by the entries (and, with roll-up, their ancestors)."""
+          lookup: Callable[[str, str], object | None] | None = None,
+          ancestors: Callable[[str, str], list[str]] | None = None,
+          suggest: Callable[[str, str], str | None] | None = None,
+          slug_of: Callable[[str, str], str | None] | None = None,
+          rollup: bool = True, cooccurring: int = 5, timeline: str = "auto",
+          seen_with: Iterable[str] | None = None) -> FacetIndex:
+    """Index every term used by the entries (and, with roll-up, their ancestors).
+
+    Without ``lookup`` the names are free (no vocabulary): each is known, has no ancestors,
+    and is slugged by :func:`name_slug` (unless ``slug_of`` says otherwise). ``seen_with``:
+    the facets counted under "often seen with" (by default the indexed ones); an entry's
+    terms may hold facets that are counted there without being indexed."""
     facets = tuple(facets)
+    if lookup is None:
+        lookup, slug_of = _free, slug_of or (lambda _facet, name: name_slug(name))
+    ancestors = ancestors or (lambda _facet, _name: [])
+    suggest = suggest or (lambda _facet, _name: None)
+    slug_of = slug_of or (lambda _facet, _name: None)
+    seen_with = facets if seen_with is None else tuple(seen_with)
     newest_first = sorted(entries, key=lambda e: (e.date, e.key), reverse=True)
     terms: dict[TermKey, TermStats] = {}
     unknown: list[tuple[int, str, str, str | None]] = []
@@ -104,7 +132,7 @@ def build(entries: list[Entry], facets: Iterable[str], *,
         if not rollup:
             term.total = list(term.direct)
         if cooccurring:
-            counts: dict[str, Counter] = {f: Counter() for f in facets if f != term.facet}
+            counts: dict[str, Counter] = {f: Counter() for f in seen_with if f != term.facet}
             for key in term.total:
                 for facet, counter in counts.items():
                     counter.update(by_key[key].terms.get(facet, ()))

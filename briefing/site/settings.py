@@ -7,6 +7,7 @@ shared settings.  The README documents each one (a test checks that).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -78,12 +79,37 @@ def _path_pattern(*fields):
     return check
 
 
+def _credit_kinds(value):
+    ok = isinstance(value, (list, tuple)) and all(v in ("authors", "sources") for v in value) \
+        and len(set(value)) == len(value)
+    return None if ok else "a list drawn from authors, sources (or () for none)"
+
+
 def _optional_str(value):
     return None if value is None or isinstance(value, str) else "a file path or None"
 
 
 def _timeline(value):
     return None if value in ("auto", "month", "year") else "'auto', 'month' or 'year'"
+
+
+def _period(value):
+    return None if value in ("week", "day", "month") else "'week', 'day' or 'month'"
+
+
+def _names(value):
+    ok = isinstance(value, (list, tuple)) and all(isinstance(v, str) and v for v in value)
+    return None if ok else "a list of region names"
+
+
+def _optional_day(value):
+    if value is None:
+        return None
+    try:
+        dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return "None (the build's clock) or a date such as '2026-11-26'"
+    return None
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -119,6 +145,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FACET_TIMELINE", "auto",
             "count briefings per 'month', per 'year', or 'auto' (months up to two years)",
             _timeline),
+    Setting("CREDIT_PAGES", ("authors", "sources"),
+            "which of the briefings' authors and sources (source: name) get pages like "
+            "terms' (authors/<slug>/, sources/<slug>/ by FACET_URL), feeds and an index",
+            _credit_kinds),
     Setting("RELATED_COUNT", 5, "related briefings listed on each briefing",
             _non_negative_int),
     Setting("RELATED_WEIGHTS", {"region": 1.0, "actors": 1.0, "systems": 1.5},
@@ -173,6 +203,44 @@ SETTINGS: tuple[Setting, ...] = (
             _path_pattern()),
     Setting("API_TERMS_SAVE_AS", "api/terms.json",
             "data export of every term with its count ('' for none)", _path_pattern()),
+    Setting("API_CREDITS_SAVE_AS", "api/credits.json",
+            "data export of every author and source with its count ('' for none)",
+            _path_pattern()),
+    # the digest and the region maps (the digest plugin)
+    Setting("DIGEST_PERIOD", "week",
+            "a digest per 'week' (ISO weeks: 2026-W48), 'day' or 'month', in TIMEZONE",
+            _period),
+    Setting("DIGEST_URL", "digest/{period}/", "address of a period's digest",
+            _path_pattern("period")),
+    Setting("DIGEST_SAVE_AS", "digest/{period}/index.html",
+            "file of a period's digest ('' for no digests)", _path_pattern("period")),
+    Setting("DIGEST_INDEX_URL", "digest/", "address of the index of digests", _path_pattern()),
+    Setting("DIGEST_INDEX_SAVE_AS", "digest/index.html",
+            "file of the index of digests, newest first ('' for none)", _path_pattern()),
+    Setting("DIGEST_FEED_SAVE_AS", "digest/feed.xml",
+            "Atom feed of the digests, one entry per period ('' for none)", _path_pattern()),
+    Setting("DIGEST_FEED_MAX_ITEMS", 20, "periods in the digests' feed", _positive_int),
+    Setting("API_DIGEST_SAVE_AS", "api/digest/{period}.json",
+            "data export of each digest with its grouping ('' for none)",
+            _path_pattern("period")),
+    Setting("DIGEST_ACTIVE_TERMS", 5,
+            "most active terms shown per facet on a digest (0 for none)", _non_negative_int),
+    Setting("DIGEST_THEATRES",
+            ("Middle East", "North Africa", "Africa", "Europe", "Central Asia", "South Asia",
+             "East Asia", "Southeast Asia", "Americas", "Oceania", "Arctic"),
+            "region terms a digest groups briefings under: a place goes to the nearest of "
+            "these it is part of, else to its top-level region", _names),
+    Setting("DIGEST_TODAY", None,
+            "the day the build takes as today, for 'so far' on an unfinished period (None: "
+            "SOURCE_DATE_EPOCH when set, else the clock)", _optional_day),
+    Setting("MAP_CLASSES", 5, "shading classes of the region maps at most", _positive_int),
+    Setting("MAP_HOME_BRIEFINGS", 50,
+            "the home page maps this many of the latest briefings (0 for no map)",
+            _non_negative_int),
+    Setting("MAP_BASE_SAVE_AS", "maps/world.svg",
+            "the countries' outlines every map shares, one file", _path_pattern()),
+    Setting("MAP_LOCATOR", True,
+            "a country's or place's term page shows where it is on a small map", _bool),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -43,13 +43,15 @@ class DiscoveryGenerator(Generator):
 
     def _urls(self):
         """Every page a reader can land on: home, briefings, pages, facet and term pages,
-        archives (not drafts, not the 404 or search pages)."""
+        author and source pages and their indexes, archives (not drafts, not the 404 or search pages)."""
         settings = self.settings
         urls = [""]
         urls += [a.url for a in self.context.get("articles", [])]
         urls += [p.url for p in self.context.get("pages", [])]
         urls += [f.url for f in self.context.get("facets", [])]
         urls += [t.url for t in self.context.get("facet_terms", {}).values()]
+        urls += [f.url for f in self.context.get("credit_facets", [])]  # authors, sources
+        urls += [t.url for t in self.context.get("credit_terms", {}).values()]
         if settings.get("ARCHIVES_SAVE_AS"):
             urls.append(settings.get("ARCHIVES_URL") or "archives/")
         for granularity in self.context.get("period_archives", {}).values():

@@ -8,7 +8,9 @@ A thin Pelican adapter over :mod:`briefing.site.facetindex` and :mod:`briefing.c
   it in the other facets, and a count per month or year; ``feed.xml`` beside it.
 * ``/region/``, ``/actors/``, ``/systems/``: every term with its count, regions grouped
   under their parents; ``by-count/`` orders them by count.
-* ``api/briefings.json`` and ``api/terms.json``: the data export.
+* ``/authors/<slug>/`` and ``/sources/<slug>/``: the same pages, feeds and indexes for the
+  briefings' authors and sources (:mod:`.credits`).
+* ``api/briefings.json``, ``api/terms.json`` and ``api/credits.json``: the data export.
 
 Each briefing's ``region``/``actors``/``systems`` become :class:`FacetTerm` objects (their
 ``url`` links the term page).  A term missing from the vocabulary still gets a page, and
@@ -33,18 +35,20 @@ from briefing.site import facetindex as facet_index
 from briefing.core import fileio, vocabulary
 from briefing.site import resultcache, settings as site_settings, sitefiles
 
+from . import credits
+
 logger = logging.getLogger(__name__)
 
 
 class FacetTerm(URLWrapper):
     """A term of one facet; its URLs come from FACET_URL / FACET_SAVE_AS."""
 
-    def __init__(self, name, settings, facet, slug, options):
+    def __init__(self, name, settings, facet, slug, options, label=None):
         super().__init__(name, settings)
         self.facet = facet
         self.slug = slug
         self._options = options
-        self.label = options["FACET_LABELS"].get(facet, facet)
+        self.label = label or options["FACET_LABELS"].get(facet, facet)
         self.description = ""
         self.known = True
         self.parent = None
@@ -114,9 +118,9 @@ class FacetTerm(URLWrapper):
 class Facet:
     """A facet for the index templates: its name, label, URL and terms."""
 
-    def __init__(self, key, options, terms):
+    def __init__(self, key, options, terms, label=None):
         self.key = key
-        self.label = options["FACET_LABELS"].get(key, key)
+        self.label = label or options["FACET_LABELS"].get(key, key)
         self.url = options["FACET_INDEX_URL"].format(facet=key)
         self.save_as = options["FACET_INDEX_SAVE_AS"].format(facet=key)
         pattern = options["FACET_INDEX_BY_COUNT_SAVE_AS"]
@@ -158,6 +162,8 @@ class FacetsGenerator(Generator):
         self.options = site_settings.read(self.settings)
         self.facets: list[Facet] = []
         self.terms: dict[tuple[str, str], FacetTerm] = {}
+        self.credit_facets: list[Facet] = []  # authors and sources (.credits)
+        self.credit_terms: dict[tuple[str, str], FacetTerm] = {}
 
     def generate_context(self):
         opts = self.options
@@ -232,6 +238,16 @@ class FacetsGenerator(Generator):
         self.context["facet_rollup"] = opts["FACET_ROLLUP"]
         self.context["active_terms"] = self._active_terms(articles)
 
+        # authors and sources: pages like the terms' (after them: "often seen with" links
+        # term pages)
+        self.credit_facets, self.credit_terms = credits.build(
+            self, articles, entries,
+            lambda name, kind, slug, label: FacetTerm(name, self.settings, kind, slug, opts,
+                                                      label),
+            lambda kind, terms, label: Facet(kind, opts, terms, label))
+        self.context["credit_facets"] = self.credit_facets
+        self.context["credit_terms"] = self.credit_terms
+
     def _active_terms(self, articles):
         """Per facet, the terms most used by the latest briefings (for the home page)."""
         opts = self.options
@@ -255,17 +271,27 @@ class FacetsGenerator(Generator):
         return _Unlinked(name)
 
     def generate_output(self, writer):
-        term_template = self.get_template("term")
-        index_template = self.get_template("facet")
-        for term in sorted(self.terms.values(), key=lambda t: (t.facet, t.slug)):
+        # term pages and facet indexes; then the same for authors and sources
+        for terms, facets, page, index in ((self.terms, self.facets, "term", "facet"),
+                                           (self.credit_terms, self.credit_facets,
+                                            "credit", "credits")):
+            self._write_pages(writer, terms, facets, page, index)
+        self._write_api(writer)
+
+    def _write_pages(self, writer, terms, facets, page, index):
+        """A page (paginated: ``PAGINATED_TEMPLATES[page]``) and a feed per term, an index
+        (and one by count) per facet."""
+        term_template = self.get_template(page)
+        index_template = self.get_template(index)
+        for term in sorted(terms.values(), key=lambda t: (t.facet, t.slug)):
             writer.write_file(
                 term.save_as, term_template, self.context, term=term, facet_key=term.facet,
                 articles=term.all_articles, dates=term.all_articles, url=term.url,
-                page_name=term.page_name, template_name="term", blog=True,
+                page_name=term.page_name, template_name=page, blog=True,
                 relative_urls=self.settings["RELATIVE_URLS"])
             if term.feed_url:
                 self._write_feed(writer, term)
-        for facet in self.facets:
+        for facet in facets:
             writer.write_file(facet.save_as, index_template, self.context, facet=facet,
                               order="name", url=facet.url,
                               relative_urls=self.settings["RELATIVE_URLS"])
@@ -273,12 +299,12 @@ class FacetsGenerator(Generator):
                 writer.write_file(facet.by_count_save_as, index_template, self.context,
                                   facet=facet, order="count", url=facet.by_count_url,
                                   relative_urls=self.settings["RELATIVE_URLS"])
-        self._write_api(writer)
 
     def _write_feed(self, writer, term):
         opts = self.options
         articles = term.all_articles[: opts["FACET_FEED_MAX_ITEMS"]]
-        title = f"{self.settings['SITENAME']}: {term.label}: {term.name}"
+        title = f"{self.settings['SITENAME']}: " + (
+            getattr(term, "feed_title", None) or f"{term.label}: {term.name}")
         full_text = opts["FACET_FEED_CONTENT"]
 
         def produce():
@@ -312,6 +338,9 @@ class FacetsGenerator(Generator):
                         "url": a.url,
                         "date": a.date.isoformat(),
                         "summary": plain_text(getattr(a, "summary", "") or ""),
+                        "author": credits.name_of(a, "authors"),
+                        "source": dict(a.source) if isinstance(getattr(a, "source", None),
+                                                               dict) else None,
                     }
                     for facet in facet_keys:
                         row[facet] = [str(t) for t in getattr(a, facet, []) or []]
@@ -343,6 +372,10 @@ class FacetsGenerator(Generator):
             }
             sitefiles.write_through(writer, self.context, self.output_path,
                                     opts["API_TERMS_SAVE_AS"], sitefiles.dumps(data) + "\n")
+        if opts["API_CREDITS_SAVE_AS"]:
+            sitefiles.write_through(writer, self.context, self.output_path,
+                                    opts["API_CREDITS_SAVE_AS"],
+                                    sitefiles.dumps(credits.export(self.credit_facets)) + "\n")
 
 
 class _Unlinked(str):
