@@ -121,6 +121,15 @@ def test_two_briefings_with_the_same_slug_are_an_error_naming_both(tmp_path):
     assert not (tmp_path / "out" / "briefings" / "same").exists()
 
 
+def test_a_page_in_the_place_of_the_authors_index_is_an_error_naming_it(tmp_path):
+    briefing = "---\ntitle: One\ndate: 2024-01-01\nauthor: Jane Roe\n---\nA\n"
+    page = "Title: Authors\nSlug: authors\n\nOur writers.\n"
+    build = _site_with(tmp_path, {"briefings/one.md": briefing, "pages/authors.md": page})
+    assert build.returncode != 0
+    assert "pages/authors.md: its page authors/index.html is also the Authors index" \
+        in build.log, build.log
+
+
 @pytest.mark.parametrize("meta, why", [
     ("Slug: ../../escaped", "would be written outside output path"),
     ("Save_as: /etc/briefing.html", "would be written outside output path"),

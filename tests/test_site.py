@@ -160,6 +160,8 @@ def test_sitemap_robots_and_search_index(demo_site):
                 "/about/", "/archives/"):
         assert f"<loc>{url}</loc>" in sitemap
     assert "404" not in sitemap and "/search/" not in sitemap
+    assert "<loc>/digest/</loc>" in sitemap and re.search(r"<loc>/digest/\d{4}-W\d\d/</loc>", sitemap)
+    assert "<loc>/authors/</loc>" in sitemap
     assert (demo_site.output / "robots.txt").read_text().startswith("User-agent: *")
     assert (demo_site.output / "pagefind" / "pagefind.js").exists()
     entry = json.loads((demo_site.output / "pagefind" / "pagefind-entry.json").read_text())

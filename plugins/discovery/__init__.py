@@ -43,7 +43,7 @@ class DiscoveryGenerator(Generator):
 
     def _urls(self):
         """Every page a reader can land on: home, briefings, pages, facet and term pages,
-        author and source pages and their indexes, archives (not drafts, not the 404 or search pages)."""
+        author and source pages and their indexes, digests and their index, archives (not drafts, not the 404 or search pages)."""
         settings = self.settings
         urls = [""]
         urls += [a.url for a in self.context.get("articles", [])]
@@ -52,6 +52,9 @@ class DiscoveryGenerator(Generator):
         urls += [t.url for t in self.context.get("facet_terms", {}).values()]
         urls += [f.url for f in self.context.get("credit_facets", [])]  # authors, sources
         urls += [t.url for t in self.context.get("credit_terms", {}).values()]
+        urls += [d.url for d in self.context.get("digests", []) or []]
+        if self.context.get("digest_index_url"):
+            urls.append(self.context["digest_index_url"])
         if settings.get("ARCHIVES_SAVE_AS"):
             urls.append(settings.get("ARCHIVES_URL") or "archives/")
         for granularity in self.context.get("period_archives", {}).values():

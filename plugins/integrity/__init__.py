@@ -175,6 +175,22 @@ def _planned(generators, settings, context):
             yield term.feed_url, Owner(f"the feed of its {term.label} term {term.name!r}",
                                        source, remedy, note=note)
 
+    # the authors' and sources' pages (the facets plugin's credits): named by their briefings
+    for facet in context.get("credit_facets", []) or []:
+        yield facet.save_as, Owner(f"the {facet.label} index")
+        if getattr(facet, "by_count_save_as", None):
+            yield facet.by_count_save_as, Owner(f"the {facet.label} index by count")
+    for term in sorted((context.get("credit_terms", {}) or {}).values(),
+                       key=lambda t: (t.facet, t.slug)):
+        tagged = term.articles or term.all_articles
+        subject = f"the page of its {term.label} {term.name!r}"
+        source = _source(tagged[0]) if tagged else None
+        for number, path in _pages(settings, "credit", term.save_as, term.url,
+                                   term.all_articles):
+            yield path, Owner(_numbered(number, subject), source, "rename it", note="named in")
+        if term.feed_url:
+            yield term.feed_url, Owner(f"the feed of its {term.label} {term.name!r}", source,
+                                       "rename it", note="named in")
     for _gen, content in _contents(generators):
         save_as = getattr(content, "save_as", "") or ""
         if save_as and not _unsafe(save_as):
