@@ -117,8 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
         "publish", cmd_publish,
         help="publish drafts that pass check (status: draft -> published)",
         description="Publish the drafts among the given files or folders: status draft "
-                    "becomes published, nothing else changes. A draft whose tags check "
-                    "refuses is held back, with the reasons.")
+                    "becomes published, and what was published is recorded (provenance: "
+                    "published_digest). A briefing whose title, summary, caption or text "
+                    "changed since it was last published also gets modified: <today>. "
+                    "Nothing else changes. A draft whose tags check refuses is held back, "
+                    "with the reasons.")
     pub.add_argument("--dry-run", action="store_true", help="show what would be published")
     add_term_parser(sub)
     return parser

@@ -38,12 +38,12 @@ from briefing.core.facets import FACETS
 STATUSES = ("published", "draft", "hidden")
 # the order in which ingest writes keys; unknown keys follow, sorted
 KEY_ORDER = (
-    "title", "slug", "date", "author", "source", "section", "summary",
+    "title", "slug", "date", "modified", "author", "source", "section", "summary",
     "region", "actors", "systems", "caption", "caption_credit", "status", "duplicate_of",
     "provenance",
 )
 # keys of Pelican's own that a briefing may set, checked here too
-PELICAN_KEYS = ("modified", "lang", "template", "translation")
+PELICAN_KEYS = ("lang", "template", "translation")
 # every key the project knows; any other key is passed through as it is
 KEYS = KEY_ORDER + PELICAN_KEYS
 
