@@ -361,3 +361,32 @@ def test_briefing_term_add_then_retag_proposes_the_new_term(vocab, tmp_path):
     again = subprocess.run([script, "term", "add", "region", "ras lanuf", "--vocabulary",
                             str(vocab)], capture_output=True, text=True, timeout=120)
     assert again.returncode == 1 and "already" in again.stderr
+
+
+def test_a_country_gets_its_iso_code_and_a_place_its_point(vocab):
+    before = vocab.read_bytes()
+    added = add_term(vocab, "region", "Testland", parent="Maghreb", kind="country", iso="tq",
+                     adjectives=["Testish"])
+    text = vocab.read_text(encoding="utf-8")
+    assert '    kind: country\n    iso: "TQ"\n' in text  # quoted: an unquoted NO is false
+    assert vocabulary.load(vocab).get("region", "Testland").iso == "TQ"
+    assert without(vocab.read_bytes(), added.line, len(added.entry.splitlines())) == before
+
+    base = add_term(vocab, "region", "Test Base", parent="Libya", kind="base", lat=32.1,
+                    lon=20.05)
+    got = vocabulary.load(vocab).get("region", "Test Base")
+    assert (got.lat, got.lon) == (32.1, 20.05) and base.term.lat == 32.1
+
+
+@pytest.mark.parametrize("kwargs, why", [
+    ({"kind": "country"}, "a country needs its ISO 3166-1 code"),
+    ({"kind": "country", "iso": "LY"}, "is also the code of 'Libya'"),
+    ({"kind": "country", "iso": "LBY"}, "must be two letters"),
+    ({"kind": "base", "lat": 10.0}, "give both --lat and --lon"),
+    ({"kind": "base", "lat": 95.0, "lon": 0.0}, "--lat must be from -90 to 90"),
+])
+def test_a_country_without_a_good_code_or_a_half_point_is_refused(vocab, kwargs, why):
+    before = vocab.read_bytes()
+    with pytest.raises(TermError, match=why):
+        add_term(vocab, "region", "Testland", parent="Maghreb", **kwargs)
+    assert vocab.read_bytes() == before

@@ -36,7 +36,8 @@ def cmd_term(args: argparse.Namespace) -> int:
         result = add_term(
             path, args.facet, args.name, parent=args.parent, aliases=args.aliases or (),
             adjectives=args.adjectives or (), kind=args.kind, description=args.description,
-            slug=args.slug, match=args.match, dry_run=args.dry_run)
+            slug=args.slug, match=args.match, iso=args.iso, lat=args.lat, lon=args.lon,
+            dry_run=args.dry_run)
     except TermError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -103,6 +104,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                                                  "the name)")
     add.add_argument("--no-match", dest="match", action="store_false",
                      help="the tagger never finds it in text (a category)")
+    add.add_argument("--iso", metavar="CC", help="countries (region): the ISO 3166-1 code, "
+                                                 "as FR; every country needs one")
+    add.add_argument("--lat", type=float, metavar="DEG", help="places below country level "
+                     "(region): where it is, degrees north, for the maps (with --lon)")
+    add.add_argument("--lon", type=float, metavar="DEG",
+                     help="degrees east (with --lat)")
     add.add_argument("--vocabulary", metavar="FILE",
                      help="vocabulary file (default: vocabulary.yaml of the project, or "
                           "$BRIEFING_VOCABULARY)")

@@ -36,7 +36,9 @@ from briefing.core.slug import slugify
 log = logging.getLogger(__name__)
 
 # the fields in the order the file writes them (the loader's order); lists are flow lists
-FIELD_ORDER = vocabulary.TERM_KEYS
+# where the entries keep them: a place's code and point come after its kind
+FIELD_ORDER = tuple(k for key in vocabulary.TERM_KEYS
+                    for k in ((key,) + vocabulary.PLACE_KEYS if key == "kind" else (key,)))
 LIST_FIELDS = ("aliases", "adjectives")
 # what YAML counts as a line break: the marks' line numbers count these
 _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -240,6 +242,7 @@ def _entry(term: vocabulary.Term, layout: _Layout) -> list[str]:
         "name": term.name, "slug": term.slug, "aliases": term.aliases,
         "adjectives": term.adjectives, "parent": term.parent, "kind": term.kind,
         "description": term.description or None, "match": None if term.match else False,
+        "iso": term.iso, "lat": term.lat, "lon": term.lon,
     }
     out = []
     for key in FIELD_ORDER:
@@ -253,6 +256,10 @@ def _entry(term: vocabulary.Term, layout: _Layout) -> list[str]:
             continue
         elif isinstance(value, bool):
             text = "true" if value else "false"
+        elif isinstance(value, float):
+            text = repr(value)
+        elif key == "iso":
+            text = f'"{value}"'  # quoted: an unquoted NO reads as false
         else:
             text = _scalar(value, style, layout.quote, False)
         if not out:
@@ -392,7 +399,9 @@ def _verify(old: vocabulary.Vocabulary, new_text: str, path: str, term: vocabula
 def add_term(path: str | os.PathLike, facet: str, name: str, parent: str | None = None,
              aliases: Iterable[str] = (), adjectives: Iterable[str] = (),
              kind: str | None = None, description: str | None = None,
-             slug: str | None = None, match: bool = True, dry_run: bool = False) -> Added:
+             slug: str | None = None, match: bool = True, iso: str | None = None,
+             lat: float | None = None, lon: float | None = None,
+             dry_run: bool = False) -> Added:
     """Add one term as the last entry of ``facet`` in the vocabulary file at ``path``.
 
     Raises :class:`TermError` (the file untouched) when the name or an alias is already a
@@ -415,6 +424,19 @@ def add_term(path: str | os.PathLike, facet: str, name: str, parent: str | None 
     parent = _clean(parent, "the parent", shown)
     kind = _clean(kind, "the kind", shown)
     description = _clean(description, "the description", shown)
+    iso = _clean(iso, "the ISO code", shown)
+    iso = iso.upper() if iso else None
+    if (iso or lat is not None or lon is not None) and facet != "region":
+        raise TermError(f"not added to {shown}: an ISO code and coordinates are for region "
+                        "terms only")
+    if iso and not vocabulary.ISO_RE.fullmatch(iso):
+        raise TermError(f"not added to {shown}: ISO code `{iso}` must be two letters "
+                        "(ISO 3166-1 alpha-2, as FR)")
+    if (lat is None) != (lon is None):
+        raise TermError(f"not added to {shown}: give both --lat and --lon, or neither")
+    if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise TermError(f"not added to {shown}: --lat must be from -90 to 90 and --lon from "
+                        "-180 to 180")
     if slug is not None:
         slug = slug.strip()
         if not slug or slugify(slug) != slug:
@@ -440,7 +462,9 @@ def add_term(path: str | os.PathLike, facet: str, name: str, parent: str | None 
     layout = _layout(text, shown, facet)
     term = vocabulary.Term(facet=facet, name=name, slug=slug, aliases=aliases,
                            adjectives=adjectives, parent=parent, kind=kind,
-                           description=description or "", match=bool(match))
+                           description=description or "", match=bool(match), iso=iso,
+                           lat=None if lat is None else float(lat),
+                           lon=None if lon is None else float(lon))
     _refuse_clashes(old, layout, shown, term)
     _refuse_parent(old, shown, term)
 
