@@ -65,8 +65,10 @@
           return loaded[1].reduce(function (merged, shard) {
             return merged.then(function () { return pagefind.mergeIndex(bundle + shard, {}); });
           }, Promise.resolve());
-        }).then(function () { return pagefind.filters(); })
-          .then(function (all) { mount(form, pagefind, all || {}, status); });
+        }).then(function () {
+          // the filters' counts load beside the first search, not before it
+          mount(form, pagefind, pagefind.filters(), status);
+        });
       })
       .catch(function () { say(status, "The search could not be loaded. Try again later.", false); });
   }
@@ -109,7 +111,7 @@
 
   // --- the page -----------------------------------------------------------------------------
 
-  function mount(form, pagefind, all, status) {
+  function mount(form, pagefind, filtersLoaded, status) {
     var facets = (form.getAttribute("data-facets") || "").split(" ").filter(Boolean);
     var labels = {};
     facets.forEach(function (facet) {
@@ -124,19 +126,25 @@
     var clearAll = $(form, ".search__clear-filters");
     var list = $(form, "#search-results");
     var more = $(form, "#search-more");
-    var months = Object.keys(all[MONTH] || {}).sort();
-    fillMonths(fromBox, months, "Any date");
-    fillMonths(toBox, months, "Any date");
+    var all = {};     // every filter value with its count (once loaded)
+    var months = [];  // the months briefings were published in, oldest first
 
     var state = readState(new URLSearchParams(window.location.search), facets);
-    if (months.indexOf(state.from) < 0) { state.from = ""; }
-    if (months.indexOf(state.to) < 0) { state.to = ""; }
+    var asked = { from: state.from, to: state.to };
     // words typed while the index loaded (or kept by the browser on "back") are the reader's
     if (input.value) { state.q = input.value; } else { input.value = state.q; }
     sortBox.value = state.sort;
-    fromBox.value = state.from;
-    toBox.value = state.to;
-    form.classList.add("search--ready");
+
+    function takeFilters(loaded) {
+      all = loaded || {};
+      months = Object.keys(all[MONTH] || {}).sort();
+      fillMonths(fromBox, months, "Any date");
+      fillMonths(toBox, months, "Any date");
+      state.from = months.indexOf(asked.from) >= 0 ? asked.from : "";
+      state.to = months.indexOf(asked.to) >= 0 ? asked.to : "";
+      fromBox.value = state.from;
+      toBox.value = state.to;
+    }
 
     var seq = 0;          // our searches' sequence number: an answer to an older one is dropped
     var timer = null;
@@ -376,8 +384,32 @@
       input.focus();
     });
 
-    drawFilters(all);
-    changed(true);
+    // The filters' counts for the answer on screen, once they have loaded (the list stays)
+    function recount() {
+      var mine = seq, shown = shownKey;
+      if (!found || shown !== key(state)) { drawFilters(all); return; }
+      var options = { filters: pagefindFilters() };
+      pagefind.search(state.q.trim() || null, options).then(function (answer) {
+        if (mine === seq && shown === shownKey) { drawFilters(answer.filters || {}); }
+      });
+    }
+
+    var fromAddress = active().length > 0 || asked.from || asked.to;
+    if (fromAddress) {  // filters from the address: they must be known to search
+      filtersLoaded.then(function (loaded) {
+        takeFilters(loaded);
+        form.classList.add("search--ready");
+        drawFilters(all);
+        changed(true);
+      });
+    } else {
+      form.classList.add("search--ready");
+      changed(true);
+      filtersLoaded.then(function (loaded) {
+        takeFilters(loaded);
+        recount();
+      });
+    }
   }
 
   function fillMonths(select, months, anyText) {
