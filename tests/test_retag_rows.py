@@ -20,8 +20,8 @@ BODY = SAMPLE.read_text(encoding="utf-8").split("\n---\n", 1)[1]
 HEAD = "---\ntitle: Russia Relocates S-400s and S-300s from Syria to Libya’s Eastern Region\n" \
        "date: 2024-12-19\n"
 
-# an editor's front matter, and the same after retag (the tagger finds Libya and Syria,
-# Russia and Khalifa Haftar, S-400 and S-300 in the body)
+# an editor's front matter, and the same after retag (the tagger finds Libya, Syria and the
+# Mediterranean Sea, Russia, Khalifa Haftar, Libya and the United States, S-400 and S-300)
 EDITED = HEAD + """\
 region: [Libya]  # where it happens
 my note: keep this line
@@ -34,17 +34,19 @@ systems: S-400
 ---
 """
 RETAGGED = HEAD + """\
-region: [Libya, Syria]  # where it happens
+region: [Libya, Syria, Mediterranean Sea]  # where it happens
 my note: keep this line
 actors: # who acts
 - Russia   # the state
 - Khalifa Haftar
+- Libya
+- United States
 # editor: check Haftar's role
 2nd opinion: none yet
 systems: [S-400, S-300]
 ürgent: yes
 provenance:
-  tagged: {region: [Syria], actors: [Khalifa Haftar], systems: [S-300]}
+  tagged: {region: [Syria, Mediterranean Sea], actors: [Khalifa Haftar, Libya, United States], systems: [S-300]}
 ---
 """
 EDITED_INDENTED = HEAD + """\
@@ -56,14 +58,16 @@ actors:
 ---
 """
 RETAGGED_INDENTED = HEAD + """\
-region: [Libya, Syria]   # to do
+region: [Libya, Syria, Mediterranean Sea]   # to do
 actors:
   -   Russia
   -   'Khalifa Haftar'
+  -   Libya
+  -   United States
 7 days: later
 systems: [S-400, S-300]
 provenance:
-  tagged: {region: [Libya, Syria], actors: [], systems: [S-400, S-300]}
+  tagged: {region: [Libya, Syria, Mediterranean Sea], actors: [Libya, United States], systems: [S-400, S-300]}
 ---
 """
 # an ingested briefing edited by hand before the record of proposed tags existed: the record
@@ -75,13 +79,13 @@ provenance:
 systems: S-400
 ---
 """
-RETAGGED_PROVENANCE = HEAD + """region: [Libya, Syria]
+RETAGGED_PROVENANCE = HEAD + """region: [Libya, Syria, Mediterranean Sea]
 provenance:
     raw: raw/x.txt   # kept
-    tagged: {region: [Syria], actors: [Russia, Khalifa Haftar], systems: [S-300]}
+    tagged: {region: [Syria, Mediterranean Sea], actors: [Russia, Khalifa Haftar, Libya, United States], systems: [S-300]}
     checksum: """ + "0" * 64 + """
 systems: [S-400, S-300]
-actors: [Russia, Khalifa Haftar]
+actors: [Russia, Khalifa Haftar, Libya, United States]
 ---
 """
 
@@ -96,7 +100,8 @@ def test_the_tagger_finds_what_these_tests_expect(tmp_path):
     path.write_text(EDITED + BODY, encoding="utf-8")
     tags = json.loads(run("tag", "--json", path).stdout)
     assert (tags["region"], tags["actors"], tags["systems"]) == (
-        ["Libya", "Syria"], ["Russia", "Khalifa Haftar"], ["S-400", "S-300"])
+        ["Libya", "Syria", "Mediterranean Sea"], ["Russia", "Khalifa Haftar", "Libya", "United States"],
+        ["S-400", "S-300"])
 
 
 @pytest.mark.parametrize("edited, retagged, newline, bom", [
@@ -172,8 +177,12 @@ def test_a_tag_an_editor_removed_is_never_proposed_again(tmp_path):
     assert run("ingest", "--out", out, raw).returncode == 0
     path = next(out.glob("*.md"))
     text = path.read_text(encoding="utf-8")
-    assert "  tagged: {region: [Libya, Syria], actors: [Russia, Khalifa Haftar], systems: " \
-           "[S-400, S-300]}\n" in text
+    import yaml
+    record = yaml.safe_load(text.split("\n---\n")[0].lstrip("-\n"))["provenance"]["tagged"]
+    assert record == {"region": ["Libya", "Syria", "Mediterranean Sea"],
+                      "actors": ["Russia", "Khalifa Haftar", "Libya", "United States"],
+                      "systems": ["S-400", "S-300"]}
+    assert "  tagged: {region: [" in text  # one flow mapping (wrapped when long)
     edited = text.replace("- Khalifa Haftar\n", "", 1)  # the editor's call
     path.write_text(edited, encoding="utf-8")
     proc = run("retag", "--write", out)

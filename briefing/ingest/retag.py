@@ -154,7 +154,11 @@ def _record(text: str, offset: int, provenance: yaml.Node, record: dict, newline
     if "tagged" in items:
         key, value = items["tagged"]
         one_line = value.start_mark.line == value.end_mark.line == key.start_mark.line
-        if not one_line or not isinstance(value, (yaml.MappingNode, yaml.ScalarNode)):
+        # a long record wraps onto more lines (ingest writes YAML 100 columns wide): a flow
+        # mapping from the key's line on is still retag's, and is rewritten whole
+        flow = isinstance(value, yaml.MappingNode) and value.flow_style \
+            and value.start_mark.line == key.start_mark.line
+        if not (one_line or flow) or not isinstance(value, (yaml.MappingNode, yaml.ScalarNode)):
             raise RetagError(f"{path}: provenance tagged is not on one line as retag writes "
                              "it; write it as `tagged: {region: [...], ...}`")
         return offset + value.start_mark.index, offset + value.end_mark.index, \
