@@ -18,8 +18,10 @@ What ``pelican -lr`` does, and what editors miss in it:
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import os
+import queue
 import sys
 import threading
 import time
@@ -84,35 +86,60 @@ def build(instance, live=None) -> bool:
     return True
 
 
-def watch(settings_file, settings):
-    """The saves under the content, the theme, the settings file and the vocabulary, as
-    sets of (change, path). One watcher for the whole session, so that a save made while a
-    build runs is not missed (Pelican's loop starts a new watcher after each build)."""
-    import fnmatch
+class Saves:
+    """The saves under the content, the theme, the settings file and the vocabulary, as sets
+    of (change, path), watched from a thread started before the first build: a save made
+    while a build runs is waiting when it ends (Pelican's loop starts a new watcher after
+    each build, so such a save was missed until the next one)."""
 
-    import watchfiles
+    def __init__(self, settings_file, settings):
+        import watchfiles
 
-    content = settings.get("PATH", "")
-    paths = [settings_file, settings.get("THEME", ""), content,
-             settings.get("BRIEFING_VOCABULARY", "")]
-    paths += [os.path.join(content, p) for p in settings.get("STATIC_PATHS", [])]
-    found = sorted({os.path.abspath(p) for p in paths if p and os.path.exists(p)})
-    ignored = list(settings.get("IGNORE_FILES", []))
-    default = watchfiles.DefaultFilter()
+        content = settings.get("PATH", "")
+        paths = [settings_file, settings.get("THEME", ""), content,
+                 settings.get("BRIEFING_VOCABULARY", "")]
+        paths += [os.path.join(content, p) for p in settings.get("STATIC_PATHS", [])]
+        self.roots = sorted({os.path.abspath(p) for p in paths if p and os.path.exists(p)})
+        self.ignored = list(settings.get("IGNORE_FILES", []))
+        self._default = watchfiles.DefaultFilter()
+        self._found: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        ready = threading.Event()
 
-    def wanted(change, path: str) -> bool:
+        def run():
+            for changes in watchfiles.watch(*self.roots, watch_filter=self.wanted,
+                                            stop_event=self._stop, rust_timeout=200,
+                                            yield_on_timeout=True):
+                ready.set()  # watching (the first yield comes after one quiet timeout)
+                if changes:
+                    self._found.put(changes)
+
+        threading.Thread(target=run, name="saves", daemon=True).start()
+        ready.wait(timeout=10)
+
+    def wanted(self, change, path: str) -> bool:
         # IGNORE_FILES is matched below the folder watched, as the readers match it (Pelican's
         # own filter matches the absolute path, so a site anywhere under a hidden folder,
         # ~/.sites/ say, never rebuilt)
-        if not default(change, path):
+        if not self._default(change, path):
             return False
-        root = next((r for r in found if path == r or path.startswith(r + os.sep)), None)
+        root = next((r for r in self.roots if path == r or path.startswith(r + os.sep)), None)
         rel = os.path.relpath(path, os.path.dirname(root) if path == root else root) \
             if root else os.path.basename(path)
         return not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(os.path.basename(path), p)
-                       for p in ignored)
+                       for p in self.ignored)
 
-    return watchfiles.watch(*found, rust_timeout=0, watch_filter=wanted)
+    def next(self) -> set:
+        """The saves since the last call (waiting for one if there is none yet)."""
+        changes = set(self._found.get())
+        while True:
+            try:
+                changes |= self._found.get_nowait()
+            except queue.Empty:
+                return changes
+
+    def close(self) -> None:
+        self._stop.set()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,14 +171,14 @@ def main(argv: list[str] | None = None) -> int:
           "to stop", flush=True)
     settings_file = os.path.abspath(args.settings) if args.settings else None
     try:
-        changes = watch(settings_file, settings)
+        saves = Saves(settings_file, settings)
         while True:
             build(instance, live)
-            changed = {path for _change, path in next(changes)}
+            changed = {path for _change, path in saves.next()}
             if settings_file in changed:
                 instance, settings = pelican.get_instance(args)
-                changes.close()
-                changes = watch(settings_file, settings)
+                saves.close()
+                saves = Saves(settings_file, settings)
             print(f"-> Modified: {', '.join(sorted(changed))}. Rebuilding...", flush=True)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
