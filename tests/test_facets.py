@@ -417,3 +417,20 @@ def test_a_term_most_briefings_carry_links_nothing_and_is_no_reason(tmp_path):
     assert 'class="related"' not in build.page("briefings/taliban-hostages/")
     everything = "".join(p.read_text(encoding="utf-8") for p in build.output.rglob("*.html"))
     assert "shared: United States" not in everything
+
+
+def test_an_unknown_term_many_briefings_carry_is_one_warning(tmp_path):
+    content = tmp_path / "content" / "briefings"
+    content.mkdir(parents=True)
+    for i in range(5):
+        (content / f"b{i}.md").write_text(
+            f"---\ntitle: Briefing {i}\ndate: 2024-01-0{i + 1}\nsystems: [S-4000]\n"
+            "region: [Atlantis]\n---\nText.\n", encoding="utf-8")
+    build = build_site(tmp_path / "content", tmp_path / "out")
+    assert build.returncode == 0, build.log
+    lines = [line for line in build.log.splitlines() if "'S-4000' is not in the" in line]
+    assert lines == ["systems term 'S-4000' is not in the vocabulary (did you mean S-400?): "
+                     "5 briefings, briefings/b4.md, briefings/b3.md, briefings/b2.md and 2 "
+                     "more (`make check` lists them all)"], build.log
+    assert sum("'Atlantis' is not in the vocabulary" in line
+               for line in build.log.splitlines()) == 1

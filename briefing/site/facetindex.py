@@ -86,6 +86,7 @@ def build(entries: list[Entry], facets: Iterable[str], *,
     newest_first = sorted(entries, key=lambda e: (e.date, e.key), reverse=True)
     terms: dict[TermKey, TermStats] = {}
     unknown: list[tuple[int, str, str, str | None]] = []
+    suggested: dict[tuple[str, str], str | None] = {}
     used_slugs: dict[str, set[str]] = defaultdict(set)
 
     def stats(facet: str, name: str) -> TermStats:
@@ -116,8 +117,10 @@ def build(entries: list[Entry], facets: Iterable[str], *,
             for name in entry.terms.get(facet, ()):
                 term = stats(facet, name)
                 term.direct.append(entry.key)
-                if not term.known:
-                    unknown.append((entry.key, facet, name, suggest(facet, name)))
+                if not term.known:  # its suggestion is looked for once, not per mention
+                    if (facet, name) not in suggested:
+                        suggested[(facet, name)] = suggest(facet, name)
+                    unknown.append((entry.key, facet, name, suggested[(facet, name)]))
                 lineage = [name] + (ancestors(facet, name) if rollup and term.known else [])
                 for level, ancestor in enumerate(lineage):
                     anc = stats(facet, ancestor)

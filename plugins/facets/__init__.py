@@ -39,6 +39,8 @@ from . import credits
 
 logger = logging.getLogger(__name__)
 
+UNKNOWN_FILES_SHOWN = 3  # files named in the warning of an unknown term many briefings carry
+
 
 class FacetTerm(URLWrapper):
     """A term of one facet; its URLs come from FACET_URL / FACET_SAVE_AS."""
@@ -216,10 +218,26 @@ class FacetsGenerator(Generator):
                  [(self.terms[(other, n)], c) for n, c in pairs if (other, n) in self.terms])
                 for other, pairs in stats.cooccurring.items()
             ]
+        # one warning per unknown term, however many briefings carry it
+        carried: dict[tuple[str, str], list] = {}
+        hints: dict[tuple[str, str], str | None] = {}
         for key, facet, name, suggestion in index.unknown:
+            carried.setdefault((facet, name), []).append(key)
+            hints[(facet, name)] = suggestion
+        for (facet, name), keys in carried.items():
+            suggestion = hints[(facet, name)]
             hint = f" (did you mean {suggestion}?)" if suggestion and suggestion != name else ""
-            logger.warning("%s: %s term %r is not in the vocabulary%s",
-                           articles[key].get_relative_source_path(), facet, name, hint)
+            files = [articles[k].get_relative_source_path() for k in keys]
+            if len(files) == 1:
+                logger.warning("%s: %s term %r is not in the vocabulary%s", files[0], facet,
+                               name, hint)
+            else:
+                shown = ", ".join(files[:UNKNOWN_FILES_SHOWN])
+                rest = len(files) - UNKNOWN_FILES_SHOWN
+                logger.warning("%s term %r is not in the vocabulary%s: %d briefings, %s%s",
+                               facet, name, hint, len(files), shown,
+                               f" and {rest} more (`make check` lists them all)"
+                               if rest > 0 else "")
 
         # each briefing's facet lists become term objects (str() is still the name)
         for article in articles + list(self.context.get("drafts", [])) \
