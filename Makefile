@@ -84,9 +84,6 @@ fit-title: $(STAMP) ## refit the dump cleaner's headline scorer on the TUNE part
 eval-tags: $(STAMP) ## measure the tagger on the shared dev set (precision, recall, articles/s)
 	$(BIN)/python tools/eval_tags.py --dev "$(SHARED)/eval/tags-dev"
 
-fit-tags: $(STAMP) ## refit the tagger's tag model on the TUNE part of the tags dev set (after vocabulary edits too)
-	$(BIN)/python tools/fit_tags.py --dev "$(SHARED)/eval/tags-dev"
-
 eval-related: $(STAMP) ## ingest the related dev set's grouped articles, build them, and score their related links
 	$(BIN)/python tools/eval_related.py --shared "$(SHARED)"
 
@@ -101,4 +98,4 @@ clean: ## remove what the build made in OUTPUTDIR (nothing else), and the build 
 	@if [ -d "$(OUTPUTDIR)" ]; then $(PY) -m briefing.site.outputdir clean "$(OUTPUTDIR)"; fi
 	rm -rf "$(BASEDIR)/cache"
 
-.PHONY: help install html regenerate serve devserver publish check ingest review publish-drafts tag retag eval-clean fit-title eval-tags fit-tags eval-related bench test clean
+.PHONY: help install html regenerate serve devserver publish check ingest review publish-drafts tag retag eval-clean fit-title eval-tags eval-related bench test clean

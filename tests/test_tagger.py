@@ -43,13 +43,11 @@ def tags(tagger: Tagger, title: str, body: str) -> dict[str, set[str]]:
 def test_sample_article_is_tagged_exactly(tagger):
     title, body = read_article("viewus-russia-air-defense-libya.txt")
     result = tagger.tag(title, body)
-    # the sea is context ("its Mediterranean military base"): optional, the model may add it
-    assert set(result.region) - {"Mediterranean Sea"} == {"Libya", "Syria"}
-    # most salient first: the two who act; then, at most, the country whose commander acts
-    # and the officials quoted ("U.S. military authorities believe...")
-    assert result.actors[:2] == ["Russia", "Khalifa Haftar"]
-    assert set(result.actors) <= {"Russia", "Khalifa Haftar", "Libya", "United States"}
+    assert set(result.region) == {"Libya", "Syria"}
+    assert set(result.actors) == {"Russia", "Khalifa Haftar"}
     assert set(result.systems) == {"S-400", "S-300"}
+    # most salient first
+    assert result.actors[0] == "Russia"
     assert result.region[0] == "Libya"
 
 
@@ -322,23 +320,12 @@ def test_add_parents(vocab):
     body = ("Russia wants a naval base on the Mediterranean coast. Two Russian frigates "
             "arrived on Monday for a three-day visit. They are moored at Tobruk.")
     plain = Tagger(vocab).tag(title, body)
-    assert plain.region[0] == "Tobruk"
-
-    def with_parents(tags, levels):
-        out = list(tags)
-        for name in tags:
-            ancestors = vocab.ancestors("region", name)
-            out += [a for a in (ancestors[:levels] if levels > 0 else ancestors)
-                    if a not in out]
-        return out
-
+    assert plain.region == ["Tobruk"]
     one = Tagger(vocab, add_parents={"region": 1}).tag(title, body)
-    assert one.region == with_parents(plain.region, 1)
-    assert "Libya" in one.region                              # Tobruk's parent
+    assert one.region == ["Tobruk", "Libya"]
     every = Tagger(vocab, add_parents={"region": -1}).tag(title, body)
-    assert every.region == with_parents(plain.region, -1)
-    assert set(vocab.ancestors("region", "Tobruk")) <= set(every.region)
-    assert len(every.region) > len(one.region)
+    assert every.region == ["Tobruk", *vocab.ancestors("region", "Tobruk")]
+    assert len(every.region) > 2
     assert Tagger(vocab, add_parents={"region": 0}).tag(title, body).region == plain.region
     # other facets are untouched, and parents of actors come from the actors facet
     assert one.actors == plain.actors
@@ -356,21 +343,16 @@ def test_add_parents_is_checked(vocab, bad):
         Tagger(vocab, add_parents=bad)
 
 
-def test_systems_named_once_are_what_a_story_about_them_is_about(tagger):
+def test_when_no_system_is_central_the_ones_the_story_names_are_its_systems(tagger):
     """A story of Turkish drones against air defences names each system once in the body:
-    their salience is below the hand bar, and the fitted model still tags them (a story
-    naming few systems is about them)."""
+    none reaches the bar, and they are still what it is about (EMPTY_FACET_MIN)."""
     from briefing.core import frontmatter
-    from briefing.ingest.tagger.words import THRESHOLDS
 
     path = ROOT / "content" / "briefings" / "gna-retakes-al-watiya-with-turkish-drones.md"
     doc = frontmatter.parse(path.read_text(encoding="utf-8"), str(path))
     result = tagger.tag(doc.meta["title"], doc.body)
     assert set(result.systems) == {"Bayraktar TB2", "Pantsir-S1"}
-    for name in result.systems:
-        evidence = result.evidence[("systems", name)]
-        assert evidence.mentions == 1 and evidence.salience < THRESHOLDS["systems"]
-        assert evidence.score >= THRESHOLDS["systems"]           # a tag: at the bar or above
+    assert all(result.evidence[("systems", n)].score < 2.0 for n in result.systems)
     # a story with a central system keeps to it: the sample names S-400 and S-300 often
     title, body = read_article("viewus-russia-air-defense-libya.txt")
     assert set(tagger.tag(title, body).systems) == {"S-400", "S-300"}

@@ -4,9 +4,8 @@
 Loads the vocabulary once, tags every ``NAME.txt`` of the dev set (title = first line,
 body = the rest), writes ``NAME.json`` predictions to a temporary folder, runs the dev
 folder's ``score.py`` on them and prints per-facet precision, recall and F1 for three
-splits - TUNE, VALIDATION and ALL - with the review aid's near misses (found, below the bar:
-how many, and how many of them are gold tags), and the articles per second (tagging CPU time
-only, one core, best of ``--repeat`` passes).
+splits - TUNE, VALIDATION and ALL - and the articles per second (tagging CPU time only,
+one core, best of ``--repeat`` passes).
 
 The split is by sorted file name: every third article (index % 3 == 2) is VALIDATION, the
 rest TUNE (:func:`split`). Tune on TUNE only: ``-v`` lists per-article misses of TUNE
@@ -18,7 +17,6 @@ only, so that VALIDATION stays held back (``--verbose-all`` lists them for every
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import logging
 import subprocess
@@ -32,7 +30,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from briefing.core import vocabulary  # noqa: E402
-from briefing.ingest.review import near_misses  # noqa: E402
 from briefing.ingest.tagger import FACETS, Tagger  # noqa: E402
 
 DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "tags-dev"
@@ -46,33 +43,6 @@ def split(names: list[str]) -> dict[str, list[str]]:
     names = sorted(names)
     return {"tune": [n for i, n in enumerate(names) if i % 3 != 2],
             "validation": [n for i, n in enumerate(names) if i % 3 == 2]}
-
-
-def gold_scorer(dev: Path):
-    """The dev set's own score.py (standard library only), loaded as a module, and its alias
-    map: ``score.canon(tag, aliases)`` is how the scorer compares a tag with the gold."""
-    spec = importlib.util.spec_from_file_location("tags_dev_score", dev / "score.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod, mod.load_aliases(str(dev / "aliases.json"))
-
-
-def near_miss_tally(dev: Path, results: dict, names: list[str]) -> dict[str, int]:
-    """The near misses of these articles' results, by their gold: must, may or wrong."""
-    score, aliases = gold_scorer(dev)
-    out = {"must": 0, "may": 0, "wrong": 0}
-    for name in names:
-        gold = json.loads((dev / f"{name}.json").read_text(encoding="utf-8"))
-        for miss in near_misses(results[name]):
-            key = score.canon(miss.name, aliases)
-            part = gold.get(miss.facet, {})
-            if key in {score.canon(t, aliases) for t in part.get("must", [])}:
-                out["must"] += 1
-            elif key in {score.canon(t, aliases) for t in part.get("may", [])}:
-                out["may"] += 1
-            else:
-                out["wrong"] += 1
-    return out
 
 
 def read_article(path: Path) -> tuple[str, str]:
@@ -123,14 +93,13 @@ def main(argv: list[str] | None = None) -> int:
 
     # speed: CPU time of one pass over the set, best of --repeat passes (like timeit: the
     # other passes measure the machine's other load, not the tagger)
-    results: dict = {}
+    preds: dict[str, dict[str, list[str]]] = {}
     passes = []
     for _ in range(max(1, args.repeat)):
         t0 = time.process_time()
         for name, title, body in articles:
-            results[name] = tagger.tag(title, body)
+            preds[name] = tagger.tag(title, body).as_dict()
         passes.append(time.process_time() - t0)
-    preds = {name: result.as_dict() for name, result in results.items()}
     best = min(passes)
     speed = len(articles) / best if best > 0 else float("inf")
     mean_speed = len(articles) * len(passes) / sum(passes) if sum(passes) > 0 else float("inf")
@@ -180,10 +149,6 @@ def main(argv: list[str] | None = None) -> int:
                   f"{'met' if ok else 'NOT met'} (P>={TARGET_P}, R>={TARGET_R})")
         m = summary["macro"]
         print(f"{'macro':<8} {m['P']:>6.3f} {m['R']:>6.3f} {m['F1']:>6.3f}")
-        near = near_miss_tally(dev, results, parts[part])
-        summary["near_misses"] = near
-        print(f"near misses {sum(near.values())}: {near['must']} must, {near['may']} may, "
-              f"{near['wrong']} no gold tag")
     print(f"speed    {speed:,.0f} articles/s (one core, tagging only: best of {len(passes)} "
           f"passes; mean {mean_speed:,.0f})  "
           f"{'met' if speed >= TARGET_SPEED else 'NOT met'} (>= {TARGET_SPEED:.0f})")

@@ -21,9 +21,7 @@ Matching
     body's head noun ("the Tribunal" after "International Criminal Tribunal for..."), and
     a national force without its country ("the Air Force": the force the article names in
     full, else the one of its leading state). A place name glued to a capitalised word the
-    vocabulary lacks is not that place ("New Mexico" is not Mexico). American spellings
-    match the British ones (:data:`~.words.SPELLING`: "Cook Defense Systems" is "Cook
-    Defence Systems").
+    vocabulary lacks is not that place ("New Mexico" is not Mexico).
 
 Which text counts
     The title (minus a trailing site name: "... | The Guardian") and the body's prose:
@@ -31,11 +29,8 @@ Which text counts
     ends with a full stop, or with ? ! ... and is not in Title Case like a headline; closing
     quotes aside) and is not a repeat. Markdown
     subheadings count; list items count only when most items of their list are sentences; a
-    dateline ("KANDAHAR, Afghanistan -") is an ordinary body mention. A long line in sentence
-    case without a final stop is a photo caption ("An image released by Taiwan's defence
-    ministry shows a Chinese H-6 bomber flying near..."): its mentions count, and the model
-    knows a term seen only there. So menus, "Most Popular" lists, related headlines, photo
-    credits and bylines add nothing, even in a raw page dump.
+    dateline ("KANDAHAR, Afghanistan -") is an ordinary body mention. So menus, "Most Popular"
+    lists, related headlines, photo credits and bylines add nothing, even in a raw page dump.
 
 Ambiguous names
     A name that is also a common word or first name needs support: every single plain word
@@ -72,31 +67,25 @@ Salience
     Each mention weighs :data:`ZONE_WEIGHT` by where it is (title 3, lede - the first two
     sentences of the body - 2.5, the rest 1) times its share for the facet (the role shares
     above; :data:`WEAK` = 0.5 for indirect evidence), and for places times
-    :data:`REGION_KIND_WEIGHT` (seas, islands, territories and bases 1.25; continents 0.75;
-    a sea used as a modifier, "its Mediterranean base", half). A place inside a country adds
-    half its weight to the country (:data:`PLACE_TO_COUNTRY`). A term's salience is the sum
-    over its mentions; a mention of no weight (a country read as a place, for the actor)
-    makes it a candidate without counting as its mention.
-
-The tags
-    Every term with evidence is a candidate; a fitted model (:mod:`.model`, weights in
-    ``tag_weights.json``, rebuilt by ``make fit-tags``) gives it a probability of being a tag
-    from its features (:mod:`.features`: salience and its share of the facet's top, mentions,
-    title, lede, position, paragraphs, the term's kind, a country's roles and whether it is
-    also the leading actor or the home of the actors, the strongest other place, places
-    inside it...). It is a tag when the probability reaches its facet's cut, chosen on
-    held-out articles for a precision of 0.9. So a story naming one drone and one air
-    defence once each is about them, and the country that acts at home is a place too,
-    which the old fixed bar missed. Tags are ordered by probability, then by first position;
-    ``add_parents`` then appends ancestors. :class:`Evidence` keeps, for every candidate,
-    its salience, its probability and a score on the bar's scale (a tag from
-    :data:`THRESHOLDS`) for the review aid's near misses.
+    :data:`REGION_KIND_WEIGHT` (seas, islands, territories and bases 1.25: they are where the
+    story happens; continents 0.75: usually context; a sea used as a modifier, "its
+    Mediterranean base", half). A place inside a country adds half its weight to the country
+    (:data:`PLACE_TO_COUNTRY`). A term's score is the sum over its mentions; it is a tag when
+    the score reaches :data:`THRESHOLDS` (region 2.25, actors 2, systems 2). So a title or lede
+    mention, or a name repeated in the body, is a tag, and a passing mention is not
+    ("Benghazi is 400 miles from Greece and Italy": 1 each). Then two rules complete the
+    region facet: places listed together with a tagged place share its tag ("Niger, Burkina
+    Faso and Mali"), and when no place reaches the threshold the story is at home - the
+    country of the leading actor, if the article names it as a place at all. When no actor
+    or no system reaches it, those the article names in its prose (a score of at least
+    :data:`EMPTY_FACET_MIN`, a body mention) are its tags: a drone strike story names the
+    drone and the air defence it hit once each, and is about them. Tags are
+    ordered by score, then by first position; ``add_parents`` then appends ancestors.
 
 Modules
     ``words`` (weights, normalisation, cue words), ``matcher`` (the trie and the case rules),
     ``segments`` (which text counts), ``document`` (the article's tokens), ``roles`` (actor
-    or place), ``scorer`` (salience and the tags), ``features`` (what the model reads of a
-    candidate), ``model`` (the fitted weights); the :class:`Tagger` here ties them
+    or place), ``scorer`` (salience and the tags); the :class:`Tagger` here ties them
     together.
 """
 
@@ -108,7 +97,6 @@ from itertools import compress
 from briefing.core.facets import FACETS
 from briefing.core.vocabulary import Vocabulary
 
-from . import model as tag_model
 from .matcher import case_ok, Matcher, Mention
 from .document import Doc
 from .scorer import Evidence, Scorer, TagResult
@@ -123,10 +111,8 @@ __all__ = ["FACETS", "Evidence", "TagResult", "Tagger"]
 class Tagger:
     """Tags articles against one vocabulary; build once, call :meth:`tag` many times."""
 
-    def __init__(self, vocab: Vocabulary, *, add_parents: dict[str, int] | None = None,
-                 model: dict[str, "tag_model.FacetModel"] | None = None):
+    def __init__(self, vocab: Vocabulary, *, add_parents: dict[str, int] | None = None):
         self.vocab = vocab
-        self.model = model if model is not None else tag_model.default()
         self.add_parents = {f: 0 for f in FACETS}
         for facet, levels in (add_parents or {}).items():
             if facet not in FACETS:
@@ -140,9 +126,8 @@ class Tagger:
     def __call__(self, title: str, body: str) -> dict[str, list[str]]:
         return self.tag(title, body).as_dict()
 
-    def tag(self, title: str, body: str, trace: list | None = None) -> TagResult:
-        """The tags of one article (title and cleaned body). With ``trace`` (a list), each
-        candidate's ``(facet, name, features)`` is appended to it (for tools/fit_tags.py)."""
+    def tag(self, title: str, body: str) -> TagResult:
+        """The tags of one article (title and cleaned body)."""
         text, segs = prose_segments(title or "", body or "")
         if not text.isascii():
             text = normalise(text)
@@ -150,7 +135,7 @@ class Tagger:
         if not doc.keys:
             return TagResult()
         mentions = self._match(doc)
-        return Scorer(self, doc, mentions, trace).result()
+        return Scorer(self, doc, mentions).result()
 
     # matching ------------------------------------------------------------------------------
     def _match(self, doc: "Doc") -> list[Mention]:
@@ -159,7 +144,6 @@ class Tagger:
         root = self._m.root
         n = len(keys)
         seg_offsets = [s.offset for s in doc.segs]
-        size = len(text)
         out: list[Mention] = []
         resume = 0
         begins = set(compress(range(n), map(self._m.first_texts.__contains__, texts)))
@@ -184,18 +168,17 @@ class Tagger:
                 j1 = j + 1
                 if j1 >= n:
                     break
-                nxt = node.get(keys[j1])                     # no longer name: done
-                if nxt is None:
-                    break
                 sep = text[ends[j]:starts[j1]]
                 if sep not in SEP_OK and not (sep in (".", ". ") and ends[j] - starts[j] == 1):
                     break
-                node = nxt
+                node = node.get(keys[j1])
+                if node is None:
+                    break
                 j = j1
             matched = None
             for j, pay in reversed(cands):
                 e = ends[j]
-                if e < size:
+                if e < len(text):
                     after = text[e]
                     if after.isalnum():
                         # only a short letter suffix after a number: F-35C, S-400s, Su-24MR
@@ -206,10 +189,7 @@ class Tagger:
                             and starts[j + 1] == e + 1 and texts[j + 1].islower() \
                             and len(texts[j + 1]) > 1:
                         continue                             # "A 10-year-old"
-                if len(pay) == 1:                            # the common case: the trie's
-                    ok = pay if case_ok(pay[0], texts, i) else None   # list, never mutated
-                else:
-                    ok = [entry for entry in pay if case_ok(entry, texts, i)]
+                ok = [entry for entry in pay if case_ok(entry, texts, i)]
                 if ok:
                     matched = (j, ok)
                     break

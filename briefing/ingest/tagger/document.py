@@ -8,7 +8,7 @@ from itertools import accumulate
 from .segments import Segment, is_headline
 from .words import (
     ADVERBS, AUX, COMPASS, FUNCTION_WORDS, OPENERS, PLACE_NOUNS, SENTENCE_START, SOFT_ADVERBS,
-    SPELLING, TITLES, TOKEN_SPLIT, TOKEN_SPLIT_ASCII, ascii_words)
+    TITLES, TOKEN_SPLIT)
 
 
 class Doc:
@@ -18,29 +18,18 @@ class Doc:
         self.text = text
         self.segs = segs
         self._headline: dict[int, bool] = {}
-        # separator, token, separator, token... (the ASCII pattern is faster: the same split
-        # when no letter is outside ASCII, as in most text once normalised)
-        parts = (TOKEN_SPLIT_ASCII if ascii_words(text) else TOKEN_SPLIT).split(text)
+        parts = TOKEN_SPLIT.split(text)            # separator, token, separator, token...
         offsets = list(accumulate(map(len, parts), initial=0))
         self.texts = parts[1::2]
         self.starts = offsets[1::2][:len(self.texts)]
         self.ends = offsets[2::2][:len(self.texts)]
-        # the keys: lower case, in British spelling ("defense" is "defence", as in the trie)
-        joined = "\x00" + "\x00".join(self.texts).lower() + "\x00"
-        for us, gb in SPELLING.items():
-            if us in joined:
-                us, gb = f"\x00{us}\x00", f"\x00{gb}\x00"
-                joined = joined.replace(us, gb).replace(us, gb)  # twice: a word after itself
-        self.keys = joined[1:-1].split("\x00") if self.texts else []
-        self._last = len(self.keys) - 1
+        self.keys = "\x00".join(self.texts).lower().split("\x00") if self.texts else []
 
     def sep(self, k: int) -> str | None:
         """The text between token k and token k + 1 (None at the end or across lines)."""
-        if k < 0 or k >= self._last:
+        if k < 0 or k + 1 >= len(self.keys):
             return None
         s = self.text[self.ends[k]:self.starts[k + 1]]
-        if s == " ":
-            return s                                         # the common case
         if s == ". " and self.ends[k] - self.starts[k] == 1 and k > 0 \
                 and self.texts[k].isupper() and self.text[self.starts[k] - 1] == ".":
             return " "                                       # U.S. destroyer

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from briefing.core.facets import FACETS
 from briefing.core.vocabulary import Term, Vocabulary
 
-from .words import (
-    AMBIGUOUS, HEADED_KINDS, NESTED_PLACE_KINDS, PAYLOAD, SPELLING, TOKEN,
-    TRANSLATE)
+from .words import AMBIGUOUS, HEADED_KINDS, NESTED_PLACE_KINDS, PAYLOAD, TOKEN, TRANSLATE
 
 logger = logging.getLogger(__package__)
 
@@ -31,7 +29,7 @@ SHORT = "short"        # a national force without its country (the Air Force, th
 NATIONAL = "national"  # a national force by its country and branch (Russian Navy)
 
 
-@dataclass(frozen=True, eq=False, slots=True)
+@dataclass(frozen=True, eq=False)
 class Entry:
     """One spelling of one term (or of a family of terms, for short forms)."""
 
@@ -51,7 +49,7 @@ class Entry:
         return (self.facet, self.name, self.rules, self.form, self.ambiguous, self.strict)
 
 
-@dataclass(slots=True)
+@dataclass
 class Mention:
     start: int                  # token indices, inclusive
     end: int
@@ -107,15 +105,6 @@ def _plurals(word: str) -> list[str]:
     return [word + "s"]
 
 
-_BACKER = re.compile(r"[\w]+-(?:backed|aligned|supported|sponsored|linked|led)\b")
-
-
-def _key(tok: str) -> str:
-    """A token's trie key: lower case, British spelling (as :class:`~.document.Doc` keys)."""
-    low = tok.lower()
-    return SPELLING.get(low, low)
-
-
 def _tokens(text: str) -> list[str]:
     return TOKEN.findall(text.translate(TRANSLATE))
 
@@ -156,7 +145,6 @@ class Matcher:
         for name in vocab.terms["actors"]:
             self.state_of[name] = self._find_state(name)
         self.prefixes = self._state_prefixes()
-        self.home_of: dict[str, str] = self._homes()
         n = 0
         for facet in FACETS:
             for term in vocab.terms[facet].values():
@@ -173,29 +161,6 @@ class Matcher:
                 family.discard(term.name)
                 self.neighbours[term.name] |= family
         logger.debug("tagger: %d spellings from %d terms", n, len(vocab))
-
-    def _homes(self) -> dict[str, str]:
-        """The home country of each armed group, militia or company outside any state: the
-        first country its description names ("Yemeni Zaidi Shia movement..." -> Yemen), a
-        backer aside ("Iran-backed Iraqi Shia militia" -> Iraq)."""
-        words: dict[str, str] = {}
-        for name in self.dual:
-            for facet in ("region", "actors"):
-                term = self.vocab.get(facet, name)
-                if term and term.kind in ("country", "state"):
-                    for s in (term.name, *term.adjectives):
-                        toks = _tokens(s)
-                        if len(toks) == 1:
-                            words.setdefault(toks[0], name)
-        homes = {}
-        for name, term in self.vocab.terms["actors"].items():
-            if self.state_of.get(name) or term.kind not in ("armed-group", "pmc", "company"):
-                continue
-            text = _BACKER.sub(" ", term.description)            # not "Iran-backed Iraqi"
-            home = next((words[t] for t in _tokens(text) if t in words), None)
-            if home:
-                homes[name] = home
-        return homes
 
     def _find_state(self, name: str) -> str | None:
         """The nearest state above (or at) an actor term."""
@@ -376,7 +341,7 @@ class Matcher:
         """Is this already the spelling of some term?"""
         node = self.root
         for t in toks:
-            node = node.get(_key(t))
+            node = node.get(t.lower())
             if node is None:
                 return False
         return any(e.form in (NAME, SURNAME, GENERIC, NATIONAL)
@@ -385,18 +350,14 @@ class Matcher:
     def _insert(self, toks: list[str], entry: Entry) -> None:
         first, rule = toks[0], entry.rules[0] if entry.rules else _ANY
         if rule == _ANY:
-            self.first_keys.add(_key(first))
+            self.first_keys.add(first.lower())
         else:   # the spellings a capitalised first token can have in the text
             self.first_texts.update((first, first.upper()))
-            for us, gb in SPELLING.items():                 # "Defense" for "Defence"
-                if gb == first.lower() or us == first.lower():
-                    self.first_texts.update((us.capitalize(), us.upper(), gb.capitalize(),
-                                             gb.upper()))
             if rule == _ACRO and len(first) >= 4:
                 self.first_texts.add(first.capitalize())
         node = self.root
         for t in toks:
-            node = node.setdefault(_key(t), {})
+            node = node.setdefault(t.lower(), {})
         entries = node.setdefault(PAYLOAD, [])
         if not any(e.key() == entry.key() for e in entries):
             entries.append(entry)

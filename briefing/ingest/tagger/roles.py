@@ -21,20 +21,13 @@ class Roles:
         role_of: dict[int, str] = {}
         ends_at: dict[int, str] = {}                          # last token -> what ends there
         placeish: list[int] = []
-        dual = m_.dual
         for idx, m in enumerate(self.mentions):
-            is_dual = is_region = False
-            for e in m.entries:
-                if e.facet == "region":
-                    is_region = True
-                if e.facet in ("region", "actors") and e.name in dual:
-                    is_dual = True
-                    break
-            if is_dual:
+            facets = {e.facet for e in m.entries}
+            if any(e.name in m_.dual and e.facet in ("region", "actors") for e in m.entries):
                 role_of[idx] = self._role(m, ends_at)
                 ends_at[m.end] = role_of[idx]
                 placeish.append(idx)
-            elif is_region:
+            elif "region" in facets:
                 ends_at[m.end] = "place"
                 placeish.append(idx)
             else:
@@ -62,6 +55,7 @@ class Roles:
         doc = self.doc
         keys, texts = doc.keys, doc.texts
         i, j, n = m.start, m.end, len(keys)
+        title_like = doc.title_like(doc.segs[m.seg])
         after = None
         sep = doc.sep(j)
         if sep == "'" and keys[j + 1] == "s":                 # possessive
@@ -83,7 +77,7 @@ class Roles:
                 after = "place"
             elif word in ACTOR_NOUNS:
                 return "actor"                               # US officials, Russia jets
-            elif doc.verb_like(nxt, doc.title_like(doc.segs[m.seg]), self.m.root):
+            elif doc.verb_like(nxt, title_like, self.m.root):
                 after = "actor"                              # Russia moved, Russia Relocates
         k = i - 1
         compass = False

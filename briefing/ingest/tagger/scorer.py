@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 from briefing.core.facets import FACETS
 
 from .document import Doc
-from .features import candidates
 from .matcher import ADJECTIVE, COREF, Entry, GENERIC, Mention, NAME, NATIONAL, SHORT, SURNAME
 from .roles import Roles
 from .words import (
-    AUX, EVENT_PLACE_NOUNS, FUNCTION_WORDS, MACRO_ROOT_WEIGHT, MILITARY_CUES,
+    AUX, EMPTY_FACET_MIN, EVENT_PLACE_NOUNS, FUNCTION_WORDS, MACRO_ROOT_WEIGHT, MILITARY_CUES,
     MILITARY_NOUNS, PLACE_TO_COUNTRY, REGION_KIND_WEIGHT, ROLE_SHARE, STATE_OR_MILITARY,
     SURNAME_ALONE, THRESHOLDS, TITLES, WEAK, ZONE_WEIGHT)
 
@@ -24,19 +23,17 @@ if TYPE_CHECKING:
 
 # --- results -------------------------------------------------------------------------------------
 
-@dataclass(slots=True)
+@dataclass(frozen=True)
 class Evidence:
     """Why a term is (or is not) a tag: its score and where it was seen."""
 
-    score: float        # the model's probability on the facet bar's scale: a tag from the bar
+    score: float
     mentions: int
     first: int          # offset of the first mention in the title + body text
     in_title: bool
     in_lede: bool
     paragraphs: int     # distinct paragraphs (the title counts as one)
     roles: tuple[tuple[str, int], ...] = ()   # for countries: ("place", 3), ("actor", 5)...
-    salience: float = 0.0   # the sum of its mentions' weights (a feature of the model)
-    p: float = 0.0          # the model's probability that it is a tag
 
 
 @dataclass
@@ -56,10 +53,8 @@ class TagResult:
 class Scorer(Roles):
     """Evidence and salience for one article's mentions."""
 
-    def __init__(self, tagger: Tagger, doc: Doc, mentions: list[Mention],
-                 trace: list | None = None):
+    def __init__(self, tagger: Tagger, doc: Doc, mentions: list[Mention]):
         self.t = tagger
-        self.trace = trace
         self.m = tagger._m
         self.doc = doc
         self.mentions = mentions
@@ -71,17 +66,13 @@ class Scorer(Roles):
         self.roles: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
     def add(self, facet: str, name: str, w: float, m: Mention, role: str | None = None):
-        """One mention's weight for a term. A mention of no weight (a country read as a
-        place, for the actor) makes the term a candidate and counts its role, but it is no
-        mention of the term in that facet: it adds to no count, zone or paragraph."""
         key = (facet, name)
+        seg = self.doc.segs[m.seg]
         self.scores[key] += w
+        self.count[key] += 1
         self.first.setdefault(key, self.doc.starts[m.start])
-        if w > 0:
-            seg = self.doc.segs[m.seg]
-            self.count[key] += 1
-            self.zones[key].add(seg.zone)
-            self.paras[key].add(seg.para)
+        self.zones[key].add(seg.zone)
+        self.paras[key].add(seg.para)
         if role:
             self.roles[name][role] += 1
 
@@ -89,30 +80,23 @@ class Scorer(Roles):
     def result(self) -> TagResult:
         doc, mentions = self.doc, self.mentions
         supported, rejected = self._ambiguity()
-        role_of, _, ends_at = self._roles()
+        role_of, groups, ends_at = self._roles()
         full_names = {e.name for m in mentions for e in m.entries
                       if e.facet == "actors" and e.kind == "person" and e.form == NAME}
         shares = self._neutral_shares(role_of)
         shorts: list[tuple[Mention, Entry]] = []
-        dual = self.m.dual
         for idx, m in enumerate(mentions):
-            seg = doc.segs[m.seg]
-            w = ZONE_WEIGHT[seg.zone]
-            entries = m.entries
-            if len(entries) > 1:                             # each term once, first spelling
-                firsts: dict[tuple[str, str], Entry] = {}
-                for e in entries:
-                    firsts.setdefault((e.facet, e.name), e)
-                entries = list(firsts.values())
-            tail = False
-            for e in entries:
-                if e.facet == "region":
-                    tail = doc.inside_longer_name(m.start, seg, ends_at)
-                    break
-            for e in entries:
+            w = ZONE_WEIGHT[doc.segs[m.seg].zone]
+            done: set[tuple[str, str]] = set()
+            tail = any(e.facet == "region" for e in m.entries) and doc.inside_longer_name(
+                m.start, doc.segs[m.seg], ends_at)
+            for e in m.entries:
+                if (e.facet, e.name) in done:
+                    continue
+                done.add((e.facet, e.name))
                 if e.ambiguous and (idx in rejected or (e.facet, e.name) not in supported):
                     continue
-                if tail and (e.facet == "region" or e.name in dual):
+                if tail and (e.facet == "region" or e.name in self.m.dual):
                     continue                                 # New Mexico is not Mexico
                 if e.form == SHORT:
                     shorts.append((m, e))
@@ -132,7 +116,7 @@ class Scorer(Roles):
                         and doc.texts[m.end].islower():
                     # "the Indonesian navy", "a Chinese navy ship": the country acts
                     self.add("actors", self.m.state_of[e.name], w * self._source(m), m)
-                elif e.name in dual and e.facet in ("region", "actors"):
+                elif e.name in self.m.dual and e.facet in ("region", "actors"):
                     role = role_of.get(idx, "neutral")
                     if role == "neutral":
                         share = shares[e.name][0 if e.facet == "region" else 1]
@@ -146,12 +130,15 @@ class Scorer(Roles):
                 else:
                     self._actor_or_system(e, m, w)
         self._short_forms(shorts)
-        return self._select(full_names)
+        return self._select(groups, role_of)
 
     def _ambiguity(self) -> tuple[set, set]:
         """Which ambiguous terms have support in the article; which mentions are glued."""
         doc, m_ = self.doc, self.m
-        present: dict[str, set[str]] = {}          # every name found: made when first needed
+        present: dict[str, set[str]] = defaultdict(set)
+        for m in self.mentions:
+            for e in m.entries:
+                present[e.name].add(e.facet)
         supported: set[tuple[str, str]] = set()
         rejected: set[int] = set()
         for idx, m in enumerate(self.mentions):
@@ -166,10 +153,6 @@ class Scorer(Roles):
                 if e.facet == "systems":
                     ok = doc.cue_near(m.start, m.end, MILITARY_CUES, doc.segs[m.seg])
                 else:
-                    if not present:
-                        for m2 in self.mentions:
-                            for e2 in m2.entries:
-                                present.setdefault(e2.name, set()).add(e2.facet)
                     ok = (doc.cue_near(m.start, m.end, STATE_OR_MILITARY, doc.segs[m.seg])
                           or any(n in present for n in m_.neighbours.get(e.name, ()))
                           or "adj" in present.get(e.name, ()))
@@ -276,32 +259,57 @@ class Scorer(Roles):
             self.add("actors", term, w, m)
 
     # the tags ---------------------------------------------------------------------------------
-    def _select(self, full_names: set[str]) -> TagResult:
-        """The tags: the candidates whose probability under the fitted model reaches the
-        facet's cut, most probable first (then by first mention)."""
+    def _select(self, groups: list[list[int]], role_of: dict[int, str]) -> TagResult:
         result = TagResult()
-        evidence = result.evidence
-        rows = candidates(self, full_names)
-        trace, first, count, zones, paras, roles = (
-            self.trace, self.first, self.count, self.zones, self.paras, self.roles)
+        ranked: dict[str, list[tuple[float, int, str]]] = defaultdict(list)
+        for (facet, name), score in self.scores.items():
+            key = (facet, name)
+            ranked[facet].append((score, self.first[key], name))
+            result.evidence[key] = Evidence(
+                score=round(score, 3), mentions=self.count[key], first=self.first[key],
+                in_title="title" in self.zones[key], in_lede="lede" in self.zones[key],
+                paragraphs=len(self.paras[key]),
+                roles=tuple(sorted(self.roles[name].items())) if name in self.roles else ())
+        tags: dict[str, list[str]] = {}
         for facet in FACETS:
-            model = self.t.model[facet]
-            probability, cut = model.probability, model.cut
-            scale = THRESHOLDS[facet] / cut
-            ranked = []
-            for name, x in rows[facet]:
-                key = (facet, name)
-                if trace is not None:
-                    trace.append((facet, name, x))
-                p = probability(x)
-                at = first[key]
-                ranked.append((-p, at, name))
-                where = zones[key]
-                evidence[key] = Evidence(
-                    round(scale * p, 3), count[key], at, "title" in where, "lede" in where,
-                    len(paras[key]), tuple(sorted(roles[name].items())) if name in roles else (),
-                    self.scores[key], p)
-            ranked.sort()
-            tags = [name for p, _, name in ranked if -p >= cut]
-            setattr(result, facet, self.t._with_parents(facet, tags))
+            items = sorted(ranked[facet], key=lambda x: (-x[0], x[1], x[2]))
+            tags[facet] = [name for score, _, name in items if score >= THRESHOLDS[facet]]
+        tags["region"] += self._list_mates(tags["region"], groups, role_of)
+        if not tags["region"]:
+            tags["region"] = self._home_region(tags["actors"])
+        for facet, least in EMPTY_FACET_MIN.items():
+            if not tags[facet]:  # none is central: the story is about those it names
+                tags[facet] = [name for score, _, name in sorted(
+                    ranked[facet], key=lambda x: (-x[0], x[1], x[2])) if score >= least]
+        for facet in FACETS:
+            setattr(result, facet, self.t._with_parents(facet, tags[facet]))
         return result
+
+    def _list_mates(self, region: list[str], groups, role_of) -> list[str]:
+        """Places listed with a tagged place ("Niger, Burkina Faso and Mali") share its tag."""
+        out: list[str] = []
+        for group in groups:
+            if len(group) < 3:
+                continue
+            names = []
+            for x in group:
+                if role_of.get(x) == "actor":
+                    names = []
+                    break
+                names.extend(e.name for e in self.mentions[x].entries if e.facet == "region")
+            if any(n in region for n in names):
+                out.extend(n for n in names if n not in region and n not in out)
+        return out
+
+    def _home_region(self, actors: list[str]) -> list[str]:
+        """No place scored: the story is at home, the country of its leading actor, if the
+        article names that country as a place at least once."""
+        for name in actors:
+            state = self.m.state_of.get(name)
+            if state:
+                if state in self.m.region_names and self.scores.get(("region", state), 0.0) > 0:
+                    return [state]
+                break
+        return []
+
+

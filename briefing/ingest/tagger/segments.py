@@ -13,7 +13,7 @@ from .words import (
 # --- preparing the text -----------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass
 class Segment:
     offset: int
     zone: str
@@ -51,16 +51,6 @@ def _is_prose(line: str) -> bool:
     return (end[-1] == "." and not end.endswith("..")) or not is_headline(line)
 
 
-#: a caption: a long sentence-case line without a final stop ("An image released by
-#: Taiwan's defence ministry shows a Chinese H-6 bomber flying near ... by Beijing")
-_CAPTION_MIN_SPACES = 14
-
-
-def _is_caption(line: str) -> bool:
-    return (line.count(" ") >= _CAPTION_MIN_SPACES and line[0].isupper()
-            and line[-1].isalnum() and not is_headline(line))
-
-
 def prose_segments(title: str, body: str) -> tuple[str, list[Segment]]:
     """The text the tagger reads, joined with blank lines, and where each part starts."""
     parts: list[tuple[str, str, int]] = []
@@ -94,11 +84,8 @@ def prose_segments(title: str, body: str) -> tuple[str, list[Segment]]:
             seen.add(line)
             if line[0] == ">":
                 line = line.lstrip("> ")
-            if _is_prose(line):
-                if not CREDIT_LINE.match(line):
-                    kept.append((line, "body", para))
-            elif _is_caption(line):
-                kept.append((line, "caption", para))
+            if _is_prose(line) and not CREDIT_LINE.match(line):
+                kept.append((line, "body", para))
 
     for raw in body.split("\n"):
         line = raw.strip()

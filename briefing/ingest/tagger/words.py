@@ -8,14 +8,14 @@ import unicodedata
 
 
 #: mention weight by where it is
-ZONE_WEIGHT = {"title": 3.0, "lede": 2.5, "body": 1.0, "heading": 1.0, "dateline": 1.0,
-               "caption": 1.0}
+ZONE_WEIGHT = {"title": 3.0, "lede": 2.5, "body": 1.0, "heading": 1.0, "dateline": 1.0}
 #: the lede: the first sentences of the first paragraph
 LEDE_SENTENCES = 2
-#: each facet's bar: a salience reaching it is a feature of the fitted model (``bar``, the
-#: hand rule before the fit), and the evidence score of a tag is at least the bar (the
-#: model's probability is put on this scale: see :mod:`.model`)
+#: a term is a tag when its score reaches this
 THRESHOLDS = {"region": 2.25, "actors": 2.0, "systems": 2.0}
+#: when no term of these facets reaches the bar, the article's are those scoring at least
+#: this (a mention in the body): an intercept story names its aircraft once each
+EMPTY_FACET_MIN = {"actors": 0.9, "systems": 0.9}
 #: role shares: (region, actors) of a country mention in each role; an undecided mention
 #: splits like the article's decided mentions of that country
 ROLE_SHARE = {"place": (1.0, 0.0), "actor": (0.0, 1.0)}
@@ -33,16 +33,10 @@ SURNAME_ALONE = 0.6
 #: automatically.
 AMBIGUOUS = frozenset("""
     chad jordan georgia turkey guinea darwin perth wagner leonardo indra patria kratos quad
-    fano thales plan saab airbus boeing sukhoi antonov andersen mit
+    fano thales plan saab airbus boeing sukhoi antonov andersen
 """.split())
 
 PAYLOAD = ""  # trie key for the entries ending at a node (no token is empty)
-
-#: American spellings matched as the British ones (token keys, in the text and in the
-#: vocabulary): "Cook Defense Systems" is the vocabulary's "Cook Defence Systems"
-SPELLING = {"defense": "defence", "defenses": "defences", "armored": "armoured",
-            "armor": "armour", "center": "centre", "organization": "organisation",
-            "harbor": "harbour"}
 
 # --- text normalisation -------------------------------------------------------------------
 
@@ -81,13 +75,6 @@ def normalise(text: str) -> str:
 
 TOKEN = re.compile(r"[^\W\d_]+|\d+")
 TOKEN_SPLIT = re.compile(r"([^\W\d_]+|\d+)")
-TOKEN_SPLIT_ASCII = re.compile(r"([0-9]+|[A-Za-z]+)")   # the same on text of ASCII letters
-NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-def ascii_words(text: str) -> bool:
-    """Are all the letters and digits of the text ASCII (dashes, quotes, signs aside)?"""
-    return text.isascii() or not any(m.group().isalnum() for m in NON_ASCII.finditer(text))
 # bounded, so that a page of unclosed brackets stays linear
 MD_LINK = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\s]{0,500}\)|\[([^\]\n]{0,300})\]\([^)\s]{0,500}\)")
 URL = re.compile(r"\b(?:https?://|www\.)\S+")
@@ -222,3 +209,4 @@ PERSON_MODIFIED = _words("""regime administration government era camp family loy
     supporters allies aides presidency doctrine policy policies team campaign""")
 # A one-letter token before "." ends an abbreviation, not a sentence (U.S., J. Randy Forbes).
 SEP_OK = frozenset(["", " ", "-", "/", "'", " / ", "&", " & ", "+"])
+
