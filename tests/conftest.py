@@ -112,3 +112,33 @@ def site(demo_site):
 
     with SiteServer(demo_site.output) as server:
         yield server
+
+
+BROWSER_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture
+def open_page(browser, site):
+    """open_page(viewport, scheme) -> (page, watch, goto): a fresh context, watched."""
+    from browser_support import VIEWPORTS, Watch
+
+    contexts = []
+
+    def make(viewport: str, scheme: str = "light"):
+        context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme,
+                                      locale="en-GB", service_workers="block")
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
+        contexts.append(context)
+        watch = Watch(context)
+        page = context.new_page()
+
+        def goto(path: str):
+            response = page.goto(f"{site.url}/{path}", wait_until="load")
+            assert response is not None and response.ok, (path, response and response.status)
+            return response
+
+        return page, watch, goto
+
+    yield make
+    for context in contexts:
+        context.close()

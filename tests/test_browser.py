@@ -35,31 +35,6 @@ def briefings(demo_site) -> list[dict]:
     return json.loads((demo_site.output / "api" / "briefings.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def open_page(browser, site):
-    """open_page(viewport, scheme) -> (page, watch, goto): a fresh context, watched."""
-    contexts = []
-
-    def make(viewport: str, scheme: str = "light"):
-        context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme,
-                                      locale="en-GB", service_workers="block")
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        watch = Watch(context)
-        page = context.new_page()
-
-        def goto(path: str):
-            response = page.goto(f"{site.url}/{path}", wait_until="load")
-            assert response is not None and response.ok, (path, response and response.status)
-            return response
-
-        return page, watch, goto
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def card_titles(page) -> list[str]:
     return [t.strip() for t in page.locator(".cards .card__title a").all_inner_texts()]
 

@@ -10,10 +10,7 @@ import json
 
 import pytest
 
-from browser_support import (AXE_JS, VIEWPORTS, Watch, assert_no_horizontal_overflow,
-                             require_axe, screenshot)
-
-TIMEOUT_MS = 15_000
+from browser_support import AXE_JS, assert_no_horizontal_overflow, require_axe, screenshot
 
 
 @pytest.fixture(scope="module")
@@ -24,30 +21,6 @@ def busy_week(demo_site) -> str:
     best = max(exports, key=lambda d: (len(d["theatres"]), d["period"]))
     assert len(best["theatres"]) >= 2
     return best["url"]
-
-
-@pytest.fixture
-def open_page(browser, site):
-    contexts = []
-
-    def make(viewport: str, scheme: str = "light"):
-        context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme,
-                                      locale="en-GB", service_workers="block")
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        watch = Watch(context)
-        page = context.new_page()
-
-        def goto(path: str):
-            response = page.goto(f"{site.url}/{path}", wait_until="load")
-            assert response is not None and response.ok, (path, response and response.status)
-            return response
-
-        return page, watch, goto
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def axe_violations(page) -> list[str]:

@@ -32,16 +32,22 @@ def _wait_for(lines: list[str], text: str, count: int = 1, timeout: float = 90) 
     raise AssertionError(f"{text!r} not seen {count} time(s) in:\n" + "".join(lines))
 
 
-def test_a_broken_save_is_reported_once_and_the_last_good_site_stays_served(content_copy,
-                                                                             tmp_path):
-    out, port = tmp_path / "out", _free_port()
+def _devserver(content, out, port) -> tuple[subprocess.Popen, list[str]]:
+    """`make devserver`'s process on `content`, and the lines it prints (as they come)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "briefing.cli.devserver", str(content_copy), "-o", str(out),
+        [sys.executable, "-m", "briefing.cli.devserver", str(content), "-o", str(out),
          "-s", str(ROOT / "pelicanconf.py"), "--log-handler", "plain", "-b", "127.0.0.1",
          "-p", str(port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    return proc, lines
+
+
+def test_a_broken_save_is_reported_once_and_the_last_good_site_stays_served(content_copy,
+                                                                             tmp_path):
+    out, port = tmp_path / "out", _free_port()
+    proc, lines = _devserver(content_copy, out, port)
     try:
         _wait_for(lines, "Done: Processed")  # the first, good build
         broken = content_copy / "briefings" / "broken.md"
@@ -97,13 +103,7 @@ def _until(seen: list, test, timeout: float = 90):
 
 def test_open_tabs_reload_after_a_save_and_see_a_broken_save(content_copy, tmp_path):
     out, port = tmp_path / "out", _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "briefing.cli.devserver", str(content_copy), "-o", str(out),
-         "-s", str(ROOT / "pelicanconf.py"), "--log-handler", "plain", "-b", "127.0.0.1",
-         "-p", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    proc, lines = _devserver(content_copy, out, port)
     try:
         _wait_for(lines, "open tabs reload")
         # every page is served with the live script; the built files do not have it
@@ -144,13 +144,7 @@ def test_a_tab_reloads_by_itself_and_shows_a_broken_save(browser, content_copy, 
     """In Chromium: a saved edit shows up in the open tab without a reload by hand; a broken
     save shows its error, file and line, over the last good page; the fix clears it."""
     out, port = tmp_path / "out", _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "briefing.cli.devserver", str(content_copy), "-o", str(out),
-         "-s", str(ROOT / "pelicanconf.py"), "--log-handler", "plain", "-b", "127.0.0.1",
-         "-p", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    proc, lines = _devserver(content_copy, out, port)
     context = browser.new_context(service_workers="block")
     context.set_default_timeout(60_000)
     try:
