@@ -105,7 +105,7 @@ def test_open_tabs_reload_after_a_save_and_see_a_broken_save(content_copy, tmp_p
     out, port = tmp_path / "out", _free_port()
     proc, lines = _devserver(content_copy, out, port)
     try:
-        _wait_for(lines, "open tabs reload")
+        _wait_for(lines, "-> built in")
         # every page is served with the live script; the built files do not have it
         page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).read()
         assert b'<script src="/__live/live.js" data-build="1"></script></body>' in page
@@ -114,27 +114,31 @@ def test_open_tabs_reload_after_a_save_and_see_a_broken_save(content_copy, tmp_p
         assert script.status == 200 and b"EventSource" in script.read()
         # the search index catches up after the tabs are told, not before
         _wait_for(lines, "search index caught up")
-        told = next(i for i, line in enumerate(lines) if "open tabs reload" in line)
+        told = next(i for i, line in enumerate(lines) if "-> built in" in line)
         caught = next(i for i, line in enumerate(lines) if "search index caught up" in line)
         assert told < caught
 
         seen: list[dict] = []
         threading.Thread(target=_events, args=(port, seen), daemon=True).start()
-        _until(seen, lambda news: news == {"build": 1, "error": ""})
-        # a save: the tabs hear of build 2
+        # a tab that does not say which page it shows hears of every build as news for it
+        _until(seen, lambda news: news == {"build": 1, "error": "", "reload": False})
+        # a save of a briefing's text: its page at once (build 2), then the full build (3)
         target = next((content_copy / "briefings").glob("*.md"))
         target.write_text(target.read_text(encoding="utf-8") + "\nOne more line.\n",
                           encoding="utf-8")
-        _until(seen, lambda news: news == {"build": 2, "error": ""})
+        _until(seen, lambda news: news == {"build": 2, "error": "", "reload": True})
+        _until(seen, lambda news: news == {"build": 3, "error": "", "reload": True})
+        _wait_for(lines, "search index caught up", count=2)
         # a broken save: the tabs get the error with file and line; the build number stays
         (content_copy / "briefings" / "broken.md").write_text(BROKEN, encoding="utf-8")
         news = _until(seen, lambda news: bool(news["error"]))
-        assert news["build"] == 2 and "broken.md:2" in news["error"], news
+        assert news["build"] == 3 and "broken.md:2" in news["error"], news
+        assert not news["reload"]
         page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).read()
-        assert b'data-build="2"' in page  # the last good site, still served
-        # fixed: build 3, no error
+        assert b'data-build="3"' in page  # the last good site, still served
+        # fixed: build 4, no error
         (content_copy / "briefings" / "broken.md").write_text(FIXED, encoding="utf-8")
-        _until(seen, lambda news: news == {"build": 3, "error": ""})
+        _until(seen, lambda news: news == {"build": 4, "error": "", "reload": True})
     finally:
         proc.terminate()
         proc.wait(timeout=30)

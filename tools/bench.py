@@ -13,8 +13,10 @@ an About page or a hundred, each linking to briefings), and measures, each as th
 * no-op rebuild: the same build again, nothing changed;
 * edit one: one briefing's body changed, then a rebuild (and how many files were rewritten);
 * the full build again with the project's own vocabulary (most generated terms unknown);
-* devserver: ``make devserver``'s process on the same site, three saves one after another,
-  each timed from the save to the open tabs being told to reload (the pages written);
+* devserver: ``make devserver``'s process on the same site, three saves of a briefing's text
+  one after another, each timed from the save to the saved page's tab being told to reload
+  (its page written: the preview), and to the full incremental build's end (every page that
+  depends on it written; the search index catches up after);
 
 with wall time and peak memory (max RSS of the build process and its children). With
 ``--stock`` it builds the same corpus (Pelican's own ``Key: value`` format) with stock
@@ -31,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -163,13 +166,27 @@ def our_builds(n: int, runs: int) -> dict:
     return results
 
 
+def _page_of(briefing: Path) -> str:
+    """The address of a corpus briefing's page (ARTICLE_URL: briefings/{slug}/)."""
+    from briefing.core.slug import slugify
+
+    text = briefing.read_text(encoding="utf-8")
+    found = re.search(r"^slug: *(.+)$", text, re.M)
+    slug = found.group(1).strip().strip('"') if found else slugify(
+        re.search(r"^title: *(.+)$", text, re.M).group(1).strip().strip('"'))
+    return f"/briefings/{slug}/"
+
+
 def devserver_saves(content: Path, output: Path, settings: list[str], saves: int = 3
-                    ) -> list[float]:
-    """Seconds from each save to the devserver telling its tabs to reload (its build news,
-    read as a tab reads it), one save after another, on a site it has built once."""
+                    ) -> dict:
+    """``make devserver`` on a site it has built once, three saves of a briefing's text one
+    after another, each measured as the saved page's tab sees it (its build news): seconds
+    from the save to the tab told to reload (``page``), and to the full build's news, when
+    every page that depends on it is written (``site``)."""
     import http.client
     import socket
     import threading
+    import urllib.parse
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -181,26 +198,30 @@ def devserver_saves(content: Path, output: Path, settings: list[str], saves: int
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
-    news: list[tuple[float, dict]] = []
 
-    def listen():
+    def listen(page: str, since: int, news: list):
+        """A tab of ``page`` served after build ``since``: its news, as it comes."""
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-        conn.request("GET", "/__live/events")
+        conn.request("GET", "/__live/events?" + urllib.parse.urlencode(
+            {"since": since, "page": page}))
         for raw in conn.getresponse():
             line = raw.decode("utf-8")
             if line.startswith("data: "):
                 news.append((time.perf_counter(), json.loads(line[6:])))
 
-    def until(test, timeout=600):
+    def until(news, test, timeout=600):
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            for at, item in news:
+            for at, item in list(news):
                 if test(item):
-                    return at
+                    return at, item
             if proc.poll() is not None:
                 raise RuntimeError("the devserver stopped:\n" + "".join(lines))
-            time.sleep(0.01)
+            time.sleep(0.005)
         raise RuntimeError("no news from the devserver:\n" + "".join(lines))
+
+    def built() -> int:
+        return sum(line.startswith("-> built in") for line in lines)
 
     try:
         end = time.monotonic() + 900
@@ -208,21 +229,29 @@ def devserver_saves(content: Path, output: Path, settings: list[str], saves: int
             if proc.poll() is not None or time.monotonic() > end:
                 raise RuntimeError("the devserver did not start:\n" + "".join(lines))
             time.sleep(0.1)
-        threading.Thread(target=listen, daemon=True).start()
-        first = until(lambda item: item["build"] >= 1)
-        build = max(item["build"] for at, item in news if at >= first)
+        first: list = []
+        threading.Thread(target=listen, args=("/", 0, first), daemon=True).start()
+        build = until(first, lambda item: item["build"] >= 1)[1]["build"]
         victims = sorted((content / "briefings").glob("*.md"))
-        times = []
+        page_times, site_times = [], []
         for i in range(saves):
             victim = victims[(i * 7919) % len(victims)]
+            news: list = []
+            threading.Thread(target=listen, args=(_page_of(victim), build, news),
+                             daemon=True).start()
+            until(news, lambda item: True)  # the tab is listening
+            builds = built()
             began = time.perf_counter()
             victim.write_text(victim.read_text() + f"\nA devserver edit, number {i}.\n")
-            build += 1
-            times.append(until(lambda item, b=build: item["build"] >= b) - began)
+            page_times.append(until(news, lambda item: item["reload"])[0] - began)
+            while built() == builds:
+                time.sleep(0.005)
+            site_times.append(time.perf_counter() - began)
             # the index catches up before the next save, as it would between an editor's saves
-            while sum("search index caught up" in line for line in lines) < build:
+            while sum("search index caught up" in line for line in lines) < builds + 1:
                 time.sleep(0.05)
-        return times
+            build = max(item["build"] for _, item in news)
+        return {"page": page_times, "site": site_times}
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -446,8 +475,10 @@ def main() -> int:
     line("rebuild, nothing changed", lambda r: fmt_time(r["noop"]))
     line("rebuild after editing one briefing", lambda r: fmt_time(r["edit"]))
     line("  files rewritten by that rebuild (pages and index)", lambda r: str(r["rewritten"]))
-    line("devserver: save to tabs told to reload (3 saves)",
-         lambda r: ", ".join(f"{t:.2f}" for t in r["devserver"]) + " s")
+    line("devserver: save to the saved page's tab told to reload (3 saves)",
+         lambda r: ", ".join(f"{t:.2f}" for t in r["devserver"]["page"]) + " s")
+    line("  save to every page that depends on it written (3 saves)",
+         lambda r: ", ".join(f"{t:.2f}" for t in r["devserver"]["site"]) + " s")
     print()
     print("(each corpus also has " + ", ".join(f"{pages_for(r['n'])} pages at {r['n']:,}"
                                               for r in rows) + ")")

@@ -7,8 +7,10 @@ locally). Nothing is written; the folder is served as it is.
 For ``make devserver`` (:class:`LiveSite`), every HTML page is served with one script added
 on the way out (the files on disk are not touched, so they stay what a build writes): it
 listens to ``/__live/events`` (server-sent events) and reloads the tab when a build has
-finished, or shows the error, with file and line, when a save broke the build; the last good
-page stays under it. Nothing of this is in a built site.
+changed its page (a build that changed only other pages leaves it be; one that changed the
+theme, the settings or the vocabulary reloads every tab), or shows the error, with file and
+line, when a save broke the build; the last good page stays under it. Nothing of this is in
+a built site.
 
     python -m briefing.site.serve OUTPUTDIR [--bind 127.0.0.1] [--port 8000]
 """
@@ -22,6 +24,7 @@ import json
 import os
 import sys
 import threading
+import urllib.parse
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -62,12 +65,13 @@ LIVE_JS = b"""(function () {
     }
     box.textContent = text;
   }
-  var events = new EventSource("/__live/events");
+  var events = new EventSource("/__live/events?since=" + encodeURIComponent(seen) +
+    "&page=" + encodeURIComponent(window.location.pathname));
   events.addEventListener("build", function (event) {
     var news = JSON.parse(event.data);
     if (news.error) {
       show("The last save did not build; this page is the last good one.\\n\\n" + news.error);
-    } else if (String(news.build) !== seen) {
+    } else if (news.reload) {
       events.close();
       window.location.reload();
     } else if (box) {
@@ -81,18 +85,37 @@ LIVE_JS = b"""(function () {
 
 class LiveSite:
     """The news of a devserver's builds, for the open tabs: a build number that grows with
-    every good build, and the error of the last build when it failed."""
+    every good build (a preview of a saved page counts as one), the files each changed, and
+    the error of the last build when it failed."""
+
+    HISTORY = 1000  # builds whose files are remembered (a tab older than that reloads)
 
     def __init__(self):
         self._changed = threading.Condition()
         self.build = 0
         self.error = ""
+        self._files: dict[int, frozenset[str] | None] = {}
 
-    def built(self) -> None:
+    def built(self, files=None) -> None:
+        """A good build, which changed ``files`` (paths below the output folder), or any
+        page (None: the theme, the settings, the vocabulary, or not known)."""
         with self._changed:
             self.build += 1
             self.error = ""
+            self._files[self.build] = None if files is None else frozenset(
+                os.path.normpath(f) for f in files)
+            self._files.pop(self.build - self.HISTORY, None)
             self._changed.notify_all()
+
+    def outdated(self, since: int, page: str | None) -> bool:
+        """Whether the page ``page`` (a path below the output folder; None: any page), as
+        served after build ``since``, has changed since."""
+        with self._changed:
+            for number in range(max(since, 0) + 1, self.build + 1):
+                files = self._files.get(number)
+                if files is None or page is None or page in files:
+                    return True
+            return False
 
     def failed(self, error: str) -> None:
         with self._changed:
@@ -145,7 +168,22 @@ class LiveHandler(SiteHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def _page_file(self, page: str) -> str | None:
+        """The file (below the output folder) a tab's address is served from."""
+        if not page.startswith("/"):
+            return None
+        target = self.translate_path(page)
+        if os.path.isdir(target) or page.endswith("/"):
+            target = os.path.join(target, "index.html")
+        return os.path.normpath(os.path.relpath(target, self.directory))
+
     def _events(self) -> None:
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        try:
+            since = int(query.get("since", [""])[0])
+        except ValueError:
+            since = None  # a tab that does not say: every build is news to it
+        page = self._page_file(query.get("page", [""])[0])
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -153,8 +191,10 @@ class LiveHandler(SiteHandler):
         self.end_headers()
         self.close_connection = True
         news = self.live.news()
+        if since is None:
+            since = news["build"]
         try:
-            self._event(news)
+            since = self._event(news, since, page)
             while True:
                 later = self.live.wait(news, timeout=15)
                 if later == news:
@@ -162,13 +202,18 @@ class LiveHandler(SiteHandler):
                     self.wfile.flush()
                 else:
                     news = later
-                    self._event(news)
+                    since = self._event(news, since, page)
         except (BrokenPipeError, ConnectionResetError):
             return  # the tab went away
 
-    def _event(self, news: dict) -> None:
-        self.wfile.write(b"event: build\ndata: " + json.dumps(news).encode() + b"\n\n")
+    def _event(self, news: dict, since: int, page: str | None) -> int:
+        """Tell the tab the news, and whether its page changed since build ``since``; the
+        build its page is now current with."""
+        reload = not news["error"] and self.live.outdated(since, page)
+        self.wfile.write(b"event: build\ndata: " + json.dumps(dict(news, reload=reload)).encode()
+                         + b"\n\n")
         self.wfile.flush()
+        return since if reload or news["error"] else news["build"]
 
     def send_error(self, code, message=None, explain=None):
         if code == 404:

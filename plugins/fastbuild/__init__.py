@@ -26,6 +26,9 @@ rendered by a worker process still send ``content_written`` in the build's proce
 
 Once the pages are written, the signal ``briefing_output_written`` is sent with the number
 of files that changed (the search plugin then re-indexes the shards whose pages changed).
+For ``make devserver``, the build also leaves on the Pelican object the files it changed
+(``briefing_changed_files``: the tabs showing one of them reload) and its briefings
+(``briefing_preview``: :mod:`.preview` renders a saved briefing's page from them at once).
 """
 
 from __future__ import annotations
@@ -41,11 +44,13 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from pelican import signals
 from pelican.contents import Article
+from pelican.generators import ArticlesGenerator
 
 from briefing.site import buildstate, outputdir
 from briefing.core import fileio
 
 from . import seam
+from .preview import Preview
 from .seam import cacheable, restore_context
 from .writer import FastWriter, flush_writers, own_digest
 
@@ -92,6 +97,7 @@ class _Run:
     def __init__(self, pelican):
         self.pelican = pelican
         self.writers: list[FastWriter] = []
+        self.generators: list = []
         self.gc_paused = False
         run = self
 
@@ -107,6 +113,7 @@ class _Run:
         signals.get_writer.connect(self.get_writer, sender=self.pelican, weak=False)
         signals.article_generator_finalized.connect(self.briefings_read, weak=False)
         signals.finalized.connect(self.flush, sender=self.pelican, weak=False)
+        signals.all_generators_finalized.connect(self.generators_read, weak=False)
         if gc.get_freeze_count():  # an earlier build of this process (autoreload)
             gc.unfreeze()
             gc.collect()
@@ -118,6 +125,7 @@ class _Run:
         signals.get_writer.disconnect(self.get_writer, sender=self.pelican)
         signals.article_generator_finalized.disconnect(self.briefings_read)
         signals.finalized.disconnect(self.flush, sender=self.pelican)
+        signals.all_generators_finalized.disconnect(self.generators_read)
         self._resume_gc(freeze=False)
 
     def _resume_gc(self, *, freeze: bool) -> None:
@@ -135,9 +143,17 @@ class _Run:
         need not walk them again (``gc.freeze``), and it goes back to work."""
         self._resume_gc(freeze=True)
 
+    def generators_read(self, generators):
+        self.generators = list(generators)
+
     def flush(self, _pelican):
         writers, self.writers = self.writers, []
         flush_pages(self.pelican, writers)
+        if getattr(self.pelican, "briefing_preview", False) is not False:
+            # the devserver asks for it (see .preview): this build's briefings, kept
+            briefings = next((g for g in self.generators if isinstance(g, ArticlesGenerator)),
+                             None)
+            self.pelican.briefing_preview = briefings and Preview(briefings)
 
 
 def _all_articles(generator):
@@ -255,6 +271,8 @@ def guard_run(pelican):
                 logger.warning("%s (the last build said so; it still holds)", message)
             return
         state.forget()
+        if getattr(pelican, "briefing_preview", False) is not False:
+            pelican.briefing_preview = None  # until this build has ended well
         left = outputdir.prepare(pelican.output_path)
         if left:
             logger.info("removed %d temporary file(s) an interrupted run left in %s",
@@ -289,6 +307,8 @@ def flush_pages(pelican, writers):
                         len(removed), ", ".join(removed[:5]) +
                         (f" and {len(removed) - 5} more" if len(removed) > 5 else ""))
     output_written.send(pelican, changed=done.changed + len(removed))
+    if getattr(pelican, "briefing_changed_files", None) is not None:  # the devserver's
+        pelican.briefing_changed_files = sorted(set(done.changed_paths) | set(removed))
 
 
 def register():

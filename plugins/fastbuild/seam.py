@@ -10,6 +10,7 @@ each replacement with Pelican's own (``tests/test_fastbuild.py``).
 * Period archives (``ArticlesGenerator._build_period_archives``), translations (the module
   global ``pelican.generators.process_translations``) and tag, category and author pages
   (``generate_tags`` ...) in linear time.
+* A briefing copied with a new text (:func:`content_with`, for the devserver's preview).
 * The writer's bookkeeping (``Writer._open_w``, ``_written_files``, ``_overridden_files``).
 * The content cache's files (``CACHE_PATH/*Generator``, ``*Reader*``) and ``Pelican.run``.
 """
@@ -128,6 +129,17 @@ def cacheable(content):
     cls = _CACHED_CLASS.get(type(content))
     if cls is not None:
         content.__class__ = cls
+
+
+def content_with(content, values: dict):
+    """A copy of a briefing or page with some attributes replaced (the devserver's preview of
+    a new text): the same class and state, made without pickling (the cached classes pickle
+    without their per-build state), so what Pelican memoizes per object (its content with
+    the links resolved, its summary) is computed again for the copy."""
+    copy = object.__new__(type(content))
+    copy.__dict__.update(content.__dict__)
+    copy.__dict__.update(values)
+    return copy
 
 
 def restore_context(generator, groups):

@@ -167,6 +167,7 @@ class FastWriter(WriterSeam):
         self.reused = 0
         self.rendered = 0
         self.changed_files = 0
+        self.changed_paths: list[str] = []
         cache = settings.get("CACHE_PATH") or os.path.join(output_path, ".cache")
         self._manifest_path = os.path.join(cache, MANIFEST)
         self._old = self._load_manifest()
@@ -343,6 +344,8 @@ class FastWriter(WriterSeam):
             self._new[name] = {"fp": fp, "files": sorted(
                 os.path.relpath(f, self.output_path) for f, _ in written)}
             self.changed_files += sum(1 for _, changed in written if changed)
+            self.changed_paths += [os.path.relpath(f, self.output_path)
+                                   for f, changed in written if changed]
         self.rendered += len(jobs)
         self._save_manifest()
         logger.info("pages: %d rendered (%d files changed), %d unchanged and not rendered",
@@ -379,6 +382,7 @@ class Flushed(NamedTuple):
     rendered: int  # pages and files rendered
     reused: int  # unchanged, neither rendered nor written
     changed: int  # files whose bytes changed
+    changed_paths: list[str]  # those files, relative to OUTPUTDIR
     made: set[str]  # every file of OUTPUTDIR the build made (FastWriter.made_files)
     previous: set[str]  # the files the last build's manifest lists
 
@@ -386,6 +390,7 @@ class Flushed(NamedTuple):
 def flush_writers(writers: list[FastWriter], processes: int | None = None) -> Flushed:
     """Flush the writers of one build (Pelican makes one per run)."""
     rendered = reused = changed = 0
+    changed_paths: list[str] = []
     made: set[str] = set()
     previous: set[str] = set()
     for writer in writers:
@@ -393,6 +398,7 @@ def flush_writers(writers: list[FastWriter], processes: int | None = None) -> Fl
         rendered += writer.rendered
         reused += writer.reused
         changed += writer.changed_files
+        changed_paths += writer.changed_paths
         made |= writer.made_files()
         previous |= {f for entry in writer._old.values() for f in entry.get("files", [])}
-    return Flushed(rendered, reused, changed, made, previous)
+    return Flushed(rendered, reused, changed, changed_paths, made, previous)
