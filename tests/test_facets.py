@@ -434,3 +434,39 @@ def test_an_unknown_term_many_briefings_carry_is_one_warning(tmp_path):
                      "more (`make check` lists them all)"], build.log
     assert sum("'Atlantis' is not in the vocabulary" in line
                for line in build.log.splitlines()) == 1
+
+
+def test_secondary_terms_count_less_in_the_related_links():
+    """A briefing's first two terms of a facet, and the terms its title, summary and lede
+    name, are lead terms; the others (and what they reach through parents) count at
+    secondary_credit, so two stories meeting only in what both mention in passing rank
+    below two that share what they are about."""
+    import datetime as dt
+
+    import numpy as np
+
+    rel = scoring
+    day = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    opts = rel.RelatedOptions()
+    items = [rel.Item("a", day, {"region": ("Guam", "Hawaii", "Russia", "Cuba")},
+                      text="B-52 bombers land on Guam as Cuba watches"),
+             rel.Item("b", day, {"region": ("Alaska", "Oregon", "Russia")}, text="Alaska"),
+             rel.Item("c", day, {"region": ("Guam",)}, text="Guam")]
+    matrix, direct, names, _, _ = rel.features.tag_matrix(items, opts, lambda _f, _n: ["Pacific"],
+                                                  rel.features.word_counts(items))
+    row = dict(zip(names, matrix.toarray()[0]))
+    col = names.index
+    weight = np.sqrt(np.log(4 / (1 + np.array([np.count_nonzero(matrix[:, col(n)].toarray())
+                                                for n in names]))) + 1.0)
+    w = dict(zip(names, weight))
+    assert row["Guam"] == pytest.approx(w["Guam"])             # first
+    assert row["Hawaii"] == pytest.approx(w["Hawaii"])         # second
+    assert row["Russia"] == pytest.approx(0.5 * w["Russia"])   # third, not in the text
+    assert row["Cuba"] == pytest.approx(w["Cuba"])             # fourth, but named in the lede
+    assert row["Pacific"] == pytest.approx(0.5 * w["Pacific"])  # a parent of the lead terms
+    assert direct.toarray()[0][col("Pacific")] == 0.0          # reached only through parents
+    links = rel.related(items, lambda _f, _n: [], rel.RelatedOptions(min_score=0.0))
+    assert [link.key for link in links["a"]] == ["c", "b"]
+    full = rel.related(items, lambda _f, _n: [],
+                       rel.RelatedOptions(min_score=0.0, secondary_credit=1.0))
+    assert links["a"][1].score < full["a"][1].score   # Russia, in passing on both sides

@@ -62,14 +62,25 @@ def main(argv: list[str] | None = None) -> int:
     code = subprocess.run([sys.executable, str(dev / "score.py"), str(args.work / "output"),
                            "--articles", str(articles), "--groups", str(dev / "groups.json"),
                            *(["-v"] if args.verbose else [])]).returncode
-    if code or not args.sweep:
+    if code:
         return code
     scorer = _scorer(dev / "score.py")
     neighbours = _neighbours(dev / "groups.json")
     parts = {"tune": [n for i, n in enumerate(names) if i % 3 != 2],
-             "validation": [n for i, n in enumerate(names) if i % 3 == 2]}
-    print(f"\n{'min score':>9} {'part':<10} {'arts':>4} {'hit@1':>6} {'P@3':>6} {'prec':>6} "
-          f"{'links':>6} {'none':>5}")
+             "validation": [n for i, n in enumerate(names) if i % 3 == 2],
+             "all": names}
+    header = (f"{'part':<10} {'arts':>4} {'hit@1':>6} {'P@3':>6} {'prec':>6} {'links':>6} "
+              f"{'none':>5}")
+    print(f"\nthe same by part (every third article by name is VALIDATION: do not tune on it)"
+          f"\n{header}")
+    links = _links(args.work / "output", articles, scorer)
+    for part, members in parts.items():
+        row = _measure(links, members, neighbours)
+        print(f"{part:<10} {row['n']:>4} {row['hit1']:>6.2f} {row['p3']:>6.2f} "
+              f"{row['precision']:>6.2f} {row['links']:>6.2f} {row['none']:>5}")
+    if not args.sweep:
+        return 0
+    print(f"\n{'min score':>9} {header}")
     for value in [float(v) for v in args.sweep.split(",") if v.strip()]:
         out = args.work / f"output-{value:g}"
         build(content, out, args.work / f"cache-{value:g}", {"RELATED_MIN_SCORE": value})

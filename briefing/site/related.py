@@ -8,7 +8,12 @@ The score of a pair (a, b) is
   tagged with is a feature worth ``weight[facet] * idf(term)`` (``idf = ln((1+N)/(1+df))+1``:
   sharing S-300 says more than sharing Russia); its ancestors in the vocabulary are features
   too, at ``parent_credit ** depth`` (Tobruk and Benghazi meet in Libya at half credit, and
-  in North Africa at a quarter).
+  in North Africa at a quarter).  A briefing's secondary terms count less: a term is a lead
+  term when it is one of the first ``lead_tags`` of its facet (the tagger lists the most
+  probable first) or when its name's words are all in the briefing's title, summary and
+  lede; any other term, and what it reaches through its parents, is worth
+  ``secondary_credit`` of that (a story about a B-52 flight off Guam and one about
+  Minuteman III should not meet mostly in the United States and Russia they both mention).
 * ``text``: the cosine of TF-IDF vectors of the briefings' text (title, summary, lede), times
   ``text_weight``; briefings with fewer than ``few_tags`` tags lean on it more (times
   ``few_tags_boost`` for each such side), since their tags say little.  Words found in more
@@ -36,34 +41,19 @@ import datetime as dt
 import contextlib
 import functools
 import gc
-import hashlib
 import math
-import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple
+from typing import Mapping, NamedTuple
 
 import numpy as np
 
 from briefing.core import parallel
 from briefing.core.errors import Report
 from briefing.site import settings as site_settings
+from briefing.site import related_features as features
 from briefing.site.reasons import explain, rank_in_group
-
-if TYPE_CHECKING:  # imported where used: a no-op build never needs scipy
-    from scipy import sparse
-
-_WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
-STOPWORDS = frozenset("""
-a about above after again against all also although among an and any are around as at be
-because been before being below between both but by can could did do does doing down during each
-few for from further had has have having he her here hers him his how however i if in into is it
-its itself just last like made make many may me might more most much must my near new no nor
-not now of off on once one only or other our out over own per said same say says she should
-since so some still such than that the their them then there these they this those through to
-too under until up very was we were what when where which while who whom why will with within
-without would year years yet you your according told including two three first week month
-""".split())
-
+from briefing.site.related_features import (  # noqa: F401 - text_hashes: for callers
+    Ancestors, hash_words, text_hashes, tokens)
 
 @dataclass(frozen=True)
 class Item:
@@ -124,6 +114,8 @@ class RelatedOptions:
     text_weight: float = _default("RELATED_TEXT_WEIGHT")
     few_tags: int = _default("RELATED_FEW_TAGS")
     few_tags_boost: float = 2.0
+    lead_tags: int = 2  # the lead terms count fully, the others at secondary_credit
+    secondary_credit: float = 0.5
     text_max_df: float = 0.1  # words in more than this share of briefings (and 50) are
     window: int = _default("RELATED_WINDOW")  # left out of the text similarity
     rare_df: int | None = None  # default: max(25, sqrt(N))
@@ -139,129 +131,12 @@ class RelatedOptions:
         return cls(**kwargs)
 
 
-Ancestors = Callable[[str, str], Iterable[str]]
+#: the source files whose code decides the links (a cache of links is keyed by them)
+SOURCES = (__file__, features.__file__)
 
 
 def _no_ancestors(_facet: str, _name: str) -> list[str]:
     return []
-
-
-def tokens(text: str) -> list[str]:
-    words = _WORD.findall(text.lower())
-    return [w[:-1] if w.endswith("s") and len(w) > 4 and not w.endswith("ss") else w
-            for w in words if w not in STOPWORDS]
-
-
-def hash_words(words: Iterable[str]) -> np.ndarray:
-    """Stable 64-bit ids of words (the same in every process, so they can be cached)."""
-    digest = hashlib.blake2b
-    return np.frombuffer(b"".join(digest(w.encode(), digest_size=8).digest() for w in words),
-                         dtype=np.uint64)
-
-
-def text_hashes(text: str) -> np.ndarray:
-    """``hash_words(tokens(text))``: what ``Item.word_hashes`` holds."""
-    return hash_words(tokens(text))
-
-
-def _l2_normalise(matrix: "sparse.csr_matrix") -> "sparse.csr_matrix":
-    from scipy import sparse
-
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms).dot(matrix).tocsr()
-
-
-def _tag_matrix(items: list[Item], opts: RelatedOptions, ancestors: Ancestors):
-    """Tag features, one row per item: (matrix, direct, column names, df, tag counts).
-
-    An item's features are its terms at credit 1 and their ancestors at
-    ``parent_credit ** depth`` (the highest credit when several terms reach the same
-    ancestor), times ``sqrt(weight[facet] * idf)``.  ``direct`` is the same matrix
-    without the features reached only through a parent (for the reasons).
-    """
-    from scipy import sparse  # imported when needed: a no-op build never is
-    n = len(items)
-    terms_of = [item.terms for item in items]
-    occurrences = [(facet, name) for terms in terms_of for facet in opts.facets
-                   for name in terms.get(facet, ())]
-    tag_counts = np.fromiter([sum(len(terms.get(facet, ())) for facet in opts.facets)
-                              for terms in terms_of], dtype=np.int64, count=n)
-    term_ids = {key: i for i, key in enumerate(dict.fromkeys(occurrences))}
-
-    # every term's expansion into features: itself, then its ancestors
-    columns: dict[tuple[str, str], int] = {}
-    exp_start, exp_feature, exp_credit = [], [], []
-    for facet, name in term_ids:
-        exp_start.append(len(exp_feature))
-        exp_feature.append(columns.setdefault((facet, name), len(columns)))
-        exp_credit.append(1.0)
-        for depth, parent in enumerate(ancestors(facet, name), 1):
-            if depth > opts.parent_levels:
-                break
-            exp_feature.append(columns.setdefault((facet, parent), len(columns)))
-            exp_credit.append(opts.parent_credit ** depth)
-    exp_start.append(len(exp_feature))
-    starts = np.array(exp_start, dtype=np.int64)
-    features = np.array(exp_feature, dtype=np.int64)
-    credits = np.array(exp_credit, dtype=np.float64)
-
-    terms = np.fromiter(map(term_ids.__getitem__, occurrences), dtype=np.int64,
-                        count=len(occurrences))
-    rows = np.repeat(np.arange(n, dtype=np.int64), tag_counts)
-    lengths = starts[terms + 1] - starts[terms]
-    total = int(lengths.sum())
-    offsets = np.repeat(starts[terms] - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-    rows, cols, vals = np.repeat(rows, lengths), features[offsets], credits[offsets]
-    # one entry per (row, feature): the highest credit
-    # (credits are in (0, 1]: one float key orders by row, feature, credit descending)
-    order = np.argsort((rows * len(columns) + cols) + 0.5 * (1.0 - vals))
-    rows, cols, vals = rows[order], cols[order], vals[order]
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-    rows, cols, vals = rows[first], cols[first], vals[first]
-
-    names = [name for _facet, name in columns]
-    facet_weight = np.array([opts.weights.get(facet, 1.0) for facet, _name in columns])
-    df = np.bincount(cols, minlength=len(columns))
-    column_weight = np.sqrt(facet_weight * (np.log((1 + n) / (1 + df)) + 1.0))
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
-    matrix = sparse.csr_matrix((vals * column_weight[cols], cols, indptr),
-                               shape=(n, len(columns)))
-    direct = matrix.copy()
-    direct.data = np.where(vals == 1.0, direct.data, 0.0)
-    direct.eliminate_zeros()
-    return matrix, direct, names, df, tag_counts
-
-
-def _text_matrix(items: list[Item], max_df: float) -> "sparse.csr_matrix":
-    """L2-normalised TF-IDF rows (tf = 1 + ln count, idf = ln((1+N)/(1+df)) + 1) of the
-    items' words, without the words found in more than ``max(50, max_df * N)`` items.
-
-    Rows are normalised before those words are dropped, so a similarity is the part of the
-    full cosine that the distinctive words make; the common words add little to it (their
-    idf is low) but would make every pair a candidate.
-    """
-    from scipy import sparse  # imported when needed: a no-op build never is
-    n = len(items)
-    hashes = [item.hashes() for item in items]
-    lengths = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=n)
-    flat = np.concatenate(hashes) if n else np.empty(0, dtype=np.uint64)
-    vocabulary, cols = np.unique(flat, return_inverse=True)
-    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    counts = sparse.csr_matrix((np.ones(len(flat)), (rows, cols.ravel())),
-                               shape=(n, len(vocabulary)))
-    counts.sum_duplicates()
-    counts.data = 1.0 + np.log(counts.data)
-    df = np.bincount(counts.indices, minlength=len(vocabulary))
-    idf = np.log((1 + n) / (1 + df)) + 1.0
-    counts.data *= idf[counts.indices]
-    counts = _l2_normalise(counts)
-    common = df > max(50, max_df * n)
-    if common.any():
-        counts.data[common[counts.indices]] = 0.0
-        counts.eliminate_zeros()
-    return counts
 
 
 RARE_CHUNK = 2048  # rows per chunk of the rare-term pairs
@@ -428,11 +303,12 @@ def _related(items: list[Item], ancestors: Ancestors | None,
     threads = opts.threads or parallel.cores()
     with parallel.thread_pool(threads) as pool:
         # the text features (numpy sorting, mostly free of the GIL) beside the tag features
-        text_job = pool.submit(_text_matrix, items, opts.text_max_df)
-        tag_matrix, direct_matrix, names_by_column, tag_df, tag_counts = _tag_matrix(
-            items, opts, ancestors)
+        words = features.word_counts(items)
+        text_job = pool.submit(features.text_matrix, words, opts.text_max_df)
+        tag_matrix, direct_matrix, names_by_column, tag_df, tag_counts = \
+            features.tag_matrix(items, opts, ancestors, words)
         text_matrix = text_job.result()
-    tag_matrix = _l2_normalise(tag_matrix)
+    tag_matrix = features.l2_normalise(tag_matrix)
     text_scale = np.sqrt(opts.text_weight) * np.where(
         tag_counts < opts.few_tags, np.sqrt(opts.few_tags_boost), 1.0)
     text_matrix = sparse.diags(text_scale).dot(text_matrix).tocsr()

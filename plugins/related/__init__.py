@@ -127,7 +127,7 @@ def _inputs_digest(items, options, vocabulary_path) -> str:
             yield item.key, item.date.isoformat(), sorted(item.terms.items())
             yield item.hashes().tobytes()
 
-    return fileio.digest(*parts(), files=(vocabulary_path, scoring.__file__))
+    return fileio.digest(*parts(), files=(vocabulary_path, *scoring.SOURCES))
 
 
 def register():
