@@ -96,3 +96,60 @@ def test_fit_reproduces_the_committed_weights():
     fit_title = _tool("fit_title")
     model = fit_title.fit([SHARED / "clean-dev", SHARED / "clean-readability"])
     assert fit_title.dumps(model) == title_model.WEIGHTS_PATH.read_text(encoding="utf-8")
+
+
+def _features(text: str) -> dict:
+    """title_model's features of *text* as the first line of a small dump over a body."""
+    from briefing.ingest.clean.lines import split_lines
+    body = "The council met on Tuesday and voted on the plan after a long debate about its cost. " * 3
+    lines = split_lines(text + "\n\n" + body)
+    f: dict = {}
+    title_model.extra_features(title_model.Context(lines, 1, 0, 1), 0, f)
+    return f
+
+
+@pytest.mark.parametrize("line,feature", [
+    ("New Delhi, News Nation Bureau | Updated : 19 November 2019, 09:01 AM", "dated"),
+    ("Posted Nov. 19 by the desk team", "dated"),
+    ("Last update 09:01 AM in Lagos", "dated"),
+    ("You are signed in as", "open_end"),
+    ("You are signed in as", "pitch"),
+    ("Get breaking news alerts and special reports", "pitch"),
+    ("Print This Article Share it With Friends", "bp_first"),
+    ("Story highlights", "bp_first"),
+    ("Sign up for", "open_end"),
+])
+def test_furniture_and_dateline_features(line, feature):
+    assert feature in _features(line)
+
+
+def test_real_headlines_are_not_furniture():
+    # the fixtures' headlines: none reads as a dateline, a cut-off phrase or an account box
+    for name, gold in HEADLINES.items():
+        head = gold.get("h1") or gold["title"]
+        f = _features(head)
+        assert not {"dated", "open_end", "pitch"} & set(f), (name, head, f)
+    assert "open_end" not in _features("Saving Data: Reducing the size of App Updates by 65%")
+    # the words of a defence headline are not an account box's, its dates not a dateline's
+    for head in ("Russia and Iran sign a defence pact in Tehran",
+                 "Japan issues a missile alert as North Korea fires over Hokkaido",
+                 "Moscow rehearses the 9 May Victory Day parade with S-400 launchers",
+                 "Russia's economy shrinks 3.45 percent as sanctions bite",
+                 "Pentagon cannot account for F-35 parts worth $100 million"):
+        assert not {"dated", "open_end", "pitch"} & set(_features(head)), head
+
+
+def test_furniture_features_have_negative_priors():
+    for k in ("bp_first", "pitch", "open_end", "dated"):
+        assert titles.HAND_WEIGHTS[k] < 0 and titles.WEIGHTS[k] < 0, k
+
+
+@pytest.mark.skipif(not (SHARED / "clean-readability").is_dir(), reason="the dev sets in ../shared/eval are not here")
+@pytest.mark.parametrize("suffix", [".txt", ".inner.txt"])
+def test_standfirst_under_a_caption_is_a_dek(suffix):
+    # guardian-1 (a TUNE page): headline, photo caption, then the standfirst, which used to win
+    dev = SHARED / "clean-readability"
+    assert "guardian-1" in eval_clean.split(dev)["tune"]
+    gold = json.loads((dev / "guardian-1.json").read_text(encoding="utf-8"))
+    got = clean_dump((dev / ("guardian-1" + suffix)).read_text(encoding="utf-8"), name="guardian-1")
+    assert eval_clean.title_right(got.title, gold), got.title

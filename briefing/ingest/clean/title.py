@@ -55,7 +55,9 @@ BODY_WORDS = 500  # words of the body compared with the candidates
 # inside (in the body), dist (lines above it).  Other lines (score_candidates): pt_head (the
 # head of the page's <title> line), extended (another line is this one and a little more),
 # extends (this line is another candidate and a little more).  The rest: title_model's
-# docstring.  These are the hand weights, the prior of the fitted score (title_model).
+# docstring (bp_first ... dated: priors set by hand for kinds of line that won on unseen
+# pages; the TUNE pages have too few of them to fit a weight from zero).  These are the hand
+# weights, the prior of the fitted score (title_model).
 HAND_WEIGHTS = {
     "len_ok": 2.0, "len_mid": 1.0, "len_two": 0.0, "len_one": -2.5,
     "period": -1.5, "colon": -2.0, "good": -0.5, "name": -2.5, "logo": -3.0,
@@ -66,6 +68,7 @@ HAND_WEIGHTS = {
     "inside": -1.5, "dist": -0.2,
     "listed": -2.5, "dek": -1.5,
     "pt_head": 3.0, "extended": 2.0, "extends": -2.5,
+    "bp_first": -0.5, "pitch": -1.5, "open_end": -2.0, "dated": -2.0,
 }
 HAND_MIN_SCORE = 1.0  # the hand rules' threshold (the score without the fit)
 
@@ -306,14 +309,15 @@ def _listed(lines: list[Line], i: int) -> bool:
 
 
 def _is_dek(lines: list[Line], i: int, lo: int, exclude) -> bool:
-    """A standfirst right under the headline (a headline, not a short kicker, sits above)."""
+    """A standfirst right under the headline (a headline, not a short kicker, sits above;
+    a photo's caption may lie between)."""
     ln = lines[i]
     for j in (i - 1, i - 2, i - 3):
-        if j < lo or j in exclude:
+        if j < lo:
             return False
         lj = lines[j]
-        if lj.norm == ln.norm:
-            continue
+        if lj.norm == ln.norm or j in exclude:
+            continue  # the headline again, a photo's caption between
         if lj.kind != SHORT or lj.bullet or lj.sent_end or lj.is_date():
             return False
         if lj.words >= 5:
