@@ -159,3 +159,44 @@ def test_a_run_of_saves_leaves_what_a_fresh_build_writes(content_copy, tmp_path)
     assert sorted(ours) == sorted(theirs)
     differ = [name for name in ours if ours[name] != theirs[name]]
     assert not differ, f"the devserver's output differs from a fresh build in {differ[:10]}"
+
+
+MEMO_SCRIPT = """
+import json, logging, os, shutil, sys, tempfile
+import pelican
+from pelican.contents import Content
+from pelican.log import init
+from briefing.cli.devserver import build
+init(level=logging.WARNING, name="pelican")
+work = tempfile.mkdtemp()
+content = os.path.join(work, "content")
+shutil.copytree(sys.argv[1], content)
+args = pelican.parse_arguments([content, "-o", work + "/out", "-s", sys.argv[2], "-q", "-e",
+                                "CACHE_PATH=" + json.dumps(work + "/cache")])
+instance, _ = pelican.get_instance(args)
+instance.briefing_preview = None
+victim = os.path.join(content, "briefings", sorted(os.listdir(content + "/briefings"))[0])
+for i in range(4):
+    with open(victim, "a") as handle:
+        handle.write("\\nSave number %d.\\n" % i)
+    build(instance)
+    print("memo", len(Content.get_content.cache))
+"""
+
+
+def test_a_long_lived_process_does_not_keep_every_builds_briefings(tmp_path):
+    """The devserver builds again and again in one process: Pelican's memo of each
+    briefing's content (kept on its class) must not hold the briefings of every build."""
+    import subprocess
+    import sys
+
+    from conftest import CONTENT, ROOT
+
+    proc = subprocess.run([sys.executable, "-c", MEMO_SCRIPT, str(CONTENT),
+                           str(ROOT / "pelicanconf.py")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    sizes = [int(line.split()[1]) for line in proc.stdout.splitlines()
+             if line.startswith("memo ")]
+    assert len(sizes) == 4 and sizes[0] > 0, proc.stdout
+    assert max(sizes) <= sizes[0] + 2, sizes  # one build's worth, not four

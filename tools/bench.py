@@ -177,6 +177,18 @@ def _page_of(briefing: Path) -> str:
     return f"/briefings/{slug}/"
 
 
+def _peak_mb(pid: int) -> float:
+    """A running process's peak resident memory so far (VmHWM), in MB."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("nan")
+
+
 def devserver_saves(content: Path, output: Path, settings: list[str], saves: int = 3
                     ) -> dict:
     """``make devserver`` on a site it has built once, three saves of a briefing's text one
@@ -251,7 +263,7 @@ def devserver_saves(content: Path, output: Path, settings: list[str], saves: int
             while sum("search index caught up" in line for line in lines) < builds + 1:
                 time.sleep(0.05)
             build = max(item["build"] for _, item in news)
-        return {"page": page_times, "site": site_times}
+        return {"page": page_times, "site": site_times, "peak": _peak_mb(proc.pid)}
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -479,6 +491,8 @@ def main() -> int:
          lambda r: ", ".join(f"{t:.2f}" for t in r["devserver"]["page"]) + " s")
     line("  save to every page that depends on it written (3 saves)",
          lambda r: ", ".join(f"{t:.2f}" for t in r["devserver"]["site"]) + " s")
+    line("  the devserver's peak memory (its own process)",
+         lambda r: f"{r['devserver']['peak']:.0f} MB")
     print()
     print("(each corpus also has " + ", ".join(f"{pages_for(r['n'])} pages at {r['n']:,}"
                                               for r in rows) + ")")

@@ -114,6 +114,7 @@ class _Run:
         signals.article_generator_finalized.connect(self.briefings_read, weak=False)
         signals.finalized.connect(self.flush, sender=self.pelican, weak=False)
         signals.all_generators_finalized.connect(self.generators_read, weak=False)
+        seam.forget_memoized()  # an earlier build of this process (the devserver) made it
         if gc.get_freeze_count():  # an earlier build of this process (autoreload)
             gc.unfreeze()
             gc.collect()

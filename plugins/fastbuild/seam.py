@@ -10,7 +10,8 @@ each replacement with Pelican's own (``tests/test_fastbuild.py``).
 * Period archives (``ArticlesGenerator._build_period_archives``), translations (the module
   global ``pelican.generators.process_translations``) and tag, category and author pages
   (``generate_tags`` ...) in linear time.
-* A briefing copied with a new text (:func:`content_with`, for the devserver's preview).
+* A briefing copied with a new text (:func:`content_with`, for the devserver's preview), and
+  Pelican's memo of every content object's text emptied between builds (:func:`forget_memoized`).
 * The writer's bookkeeping (``Writer._open_w``, ``_written_files``, ``_overridden_files``).
 * The content cache's files (``CACHE_PATH/*Generator``, ``*Reader*``) and ``Pelican.run``.
 """
@@ -129,6 +130,16 @@ def cacheable(content):
     cls = _CACHED_CLASS.get(type(content))
     if cls is not None:
         content.__class__ = cls
+
+
+def forget_memoized() -> None:
+    """Empty Pelican's memo of every briefing's and page's content and summary: it is kept on
+    the class (``Content.get_content`` / ``get_summary``, ``pelican.utils.memoized``) and so
+    holds every object of every build a long-lived process (the devserver) ever made."""
+    for method in (Content.get_content, Content.get_summary):
+        cache = getattr(method, "cache", None)
+        if isinstance(cache, dict):
+            cache.clear()
 
 
 def content_with(content, values: dict):
