@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -76,6 +75,7 @@ class DigestGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.options = site_settings.read(self.settings)
         self.digests: list[digests.Digest] = []
+        self._theatres: dict[str, object] = {}
 
     # --- context ----------------------------------------------------------------------
     def generate_context(self):
@@ -126,12 +126,15 @@ class DigestGenerator(Generator):
         term = self.terms.get((facet, name))
         return term.url if term is not None else None
 
-    @lru_cache(maxsize=None)  # noqa: B019 - one generator per build, a few thousand places
     def _theatre(self, name):
-        return digests.theatre_of(
-            name, known=lambda n: self.vocab.get(REGION, n) is not None,
-            ancestors=lambda n: self.vocab.ancestors(REGION, n),
-            theatres=self.options["DIGEST_THEATRES"])
+        # remembered per generator (a cache on the method would keep every build's generator,
+        # and so its briefings, alive in the devserver's process)
+        if name not in self._theatres:
+            self._theatres[name] = digests.theatre_of(
+                name, known=lambda n: self.vocab.get(REGION, n) is not None,
+                ancestors=lambda n: self.vocab.ancestors(REGION, n),
+                theatres=self.options["DIGEST_THEATRES"])
+        return self._theatres[name]
 
     # --- maps -------------------------------------------------------------------------
     def _place(self, name, count, direct=True):

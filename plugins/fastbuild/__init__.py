@@ -123,10 +123,13 @@ class _Run:
         return self
 
     def __exit__(self, *exc) -> None:
-        signals.get_writer.disconnect(self.get_writer, sender=self.pelican)
+        # from every sender: blinker's disconnect from one sender keeps a receiver connected
+        # with weak=False (and so this run, and the build it saw) alive for good
+        signals.get_writer.disconnect(self.get_writer)
         signals.article_generator_finalized.disconnect(self.briefings_read)
-        signals.finalized.disconnect(self.flush, sender=self.pelican)
+        signals.finalized.disconnect(self.flush)
         signals.all_generators_finalized.disconnect(self.generators_read)
+        self.generators = []
         self._resume_gc(freeze=False)
 
     def _resume_gc(self, *, freeze: bool) -> None:
