@@ -345,3 +345,27 @@ def test_an_outlets_edit_of_a_story_resembles_it_and_other_pages_do_not():
     assert (duplicates.signature(edit) == sig).mean() >= duplicates.THRESHOLD
     assert (duplicates.signature(other) == sig).mean() < 0.15
     assert duplicates.signature("too short to compare") is None
+
+
+def test_signatures_made_another_way_are_not_used(tmp_path):
+    """A signature cache from another way of making them (an older version: no scheme) is
+    ignored and the briefings are read again; one of this scheme is used."""
+    import numpy as np
+
+    from briefing.ingest import duplicates
+
+    text = (ROOT / "tests" / "data" / "title" / "ehow-1.txt").read_text(encoding="utf-8")
+    briefing = tmp_path / "a.md"
+    briefing.write_text("---\ntitle: A\n---\n" + text, encoding="utf-8")
+    stamp = (briefing.stat().st_size, briefing.stat().st_mtime_ns)
+    wrong = np.zeros((1, duplicates.PERMUTATIONS), dtype=np.uint64)
+
+    def cache(**extra):
+        np.savez(tmp_path / duplicates.CACHE_NAME, names=np.array(["a.md"]),
+                 sizes=np.array([stamp[0]]), mtimes=np.array([stamp[1]]), sigs=wrong,
+                 ok=np.array([True]), **extra)
+
+    cache()  # the older format: no scheme
+    assert not (duplicates.DuplicateIndex.load(tmp_path)._rows[0] == 0).all()
+    cache(scheme=np.array(duplicates.SCHEME))  # this scheme, same stamp: taken as it is
+    assert (duplicates.DuplicateIndex.load(tmp_path)._rows[0] == 0).all()

@@ -39,19 +39,28 @@ _WORD = re.compile(r"[^\W_]+")
 _RANDOM = np.random.default_rng(20261203)
 _A = _RANDOM.integers(1, 2 ** 63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)  # odd
 _B = _RANDOM.integers(0, 2 ** 63, PERMUTATIONS, dtype=np.uint64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: combines a shingle's word hashes
+SCHEME = "words-mixed-1"  # how signatures are made: a cache made another way is not used
 
 
 def signature(text: str) -> np.ndarray | None:
-    """The MinHash signature of a text (None when it is too short to compare)."""
+    """The MinHash signature of a text (None when it is too short to compare): each distinct
+    word hashed once, each shingle of :data:`SHINGLE` words hashed from its words' hashes."""
     words = _WORD.findall(text.lower())
     if len(words) < MIN_WORDS:
         return None
-    grams = {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    hashes = np.fromiter((int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8)
-                                         .digest(), "little") for g in grams),
-                         dtype=np.uint64, count=len(grams))
+    digest = hashlib.blake2b
+    ids = {w: int.from_bytes(digest(w.encode("utf-8"), digest_size=8).digest(), "little")
+           for w in dict.fromkeys(words)}
+    hashed = np.fromiter(map(ids.__getitem__, words), dtype=np.uint64, count=len(words))
+    n = len(words) - SHINGLE + 1
     with np.errstate(over="ignore"):  # the hash families work modulo 2**64
-        return (np.outer(_A, hashes) + _B[:, None]).min(axis=1)
+        grams = np.zeros(n, dtype=np.uint64)
+        for k in range(SHINGLE):  # a word's place in the shingle counts (odd multipliers)
+            grams = grams * _MIX + hashed[k:k + n]
+        grams ^= grams >> np.uint64(31)
+        grams = np.unique(grams)
+        return (np.outer(_A, grams) + _B[:, None]).min(axis=1)
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,8 @@ class DuplicateIndex:
         cached: dict[str, tuple[tuple[int, int], np.ndarray | None]] = {}
         try:
             with np.load(folder / CACHE_NAME, allow_pickle=False) as data:
+                if str(data["scheme"]) != SCHEME:
+                    raise KeyError("scheme")
                 for name, size, mtime, row, ok in zip(data["names"], data["sizes"],
                                                       data["mtimes"], data["sigs"], data["ok"]):
                     cached[str(name)] = ((int(size), int(mtime)), row if ok else None)
@@ -136,7 +147,7 @@ class DuplicateIndex:
         stamps = self._stamps + list(self._short.values())
         blank = np.zeros((len(self._short), PERMUTATIONS), dtype=np.uint64)
         buffer = io.BytesIO()
-        np.savez(buffer, names=np.array(names, dtype=str),
+        np.savez(buffer, scheme=np.array(SCHEME), names=np.array(names, dtype=str),
                  sizes=np.array([s for s, _ in stamps], dtype=np.int64),
                  mtimes=np.array([m for _, m in stamps], dtype=np.int64),
                  sigs=np.vstack(self._rows + [blank]),
