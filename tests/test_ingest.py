@@ -369,3 +369,14 @@ def test_signatures_made_another_way_are_not_used(tmp_path):
     assert not (duplicates.DuplicateIndex.load(tmp_path)._rows[0] == 0).all()
     cache(scheme=np.array(duplicates.SCHEME))  # this scheme, same stamp: taken as it is
     assert (duplicates.DuplicateIndex.load(tmp_path)._rows[0] == 0).all()
+
+
+def test_a_page_of_control_bytes_is_refused_as_binary_and_a_text_page_is_not():
+    from briefing.ingest import pipeline
+
+    path = Path("raw/x.txt")
+    noise = bytes(range(1, 9)) * 200 + b"some words"  # control bytes, no NUL
+    with pytest.raises(pipeline.IngestError, match="looks like a binary file"):
+        pipeline.decode(noise, path, [])
+    page = "Tabs\tand form feeds\x0c and line ends\r\n are text.\n".encode() * 50
+    assert pipeline.decode(page, path, []).startswith("Tabs\tand")
