@@ -206,3 +206,52 @@ def test_a_long_lived_process_does_not_keep_every_builds_briefings(tmp_path):
     memo, alive = zip(*rows)
     assert max(memo) <= memo[0] + 2, memo  # one build's worth, not four
     assert max(alive) <= alive[0] + 2, alive  # the briefings of one build alive, not four
+
+
+READS_SCRIPT = """
+import json, logging, os, shutil, sys, tempfile
+import pelican
+from pelican.log import init
+from briefing.cli.devserver import build
+init(level=logging.WARNING, name="pelican")
+work = tempfile.mkdtemp()
+content = os.path.join(work, "content")
+shutil.copytree(sys.argv[1], content)
+args = pelican.parse_arguments([content, "-o", work + "/out", "-s", sys.argv[2], "-q", "-e",
+                                "CACHE_PATH=" + json.dumps(work + "/cache")])
+instance, _ = pelican.get_instance(args)
+import frontmatter
+reads = []
+original = frontmatter.FrontMatterReader.read
+def read(self, path):
+    reads.append(path)
+    return original(self, path)
+frontmatter.FrontMatterReader.read = read
+victim = os.path.join(content, "briefings", sorted(os.listdir(content + "/briefings"))[0])
+for i in range(3):
+    if i:
+        with open(victim, "a") as handle:
+            handle.write("\\nSave number %d.\\n" % i)
+    del reads[:]
+    build(instance)
+    print("reads", len(reads))
+"""
+
+
+def test_the_second_build_of_a_process_reads_only_the_saved_briefing(tmp_path):
+    """Pelican's Markdown reader adds to the MARKDOWN settings when it is first made; the
+    second build in the same process took the settings for changed, dropped the content
+    cache and read every briefing again (the devserver's first save after starting)."""
+    import subprocess
+    import sys
+
+    from conftest import CONTENT, ROOT
+
+    proc = subprocess.run([sys.executable, "-c", READS_SCRIPT, str(CONTENT),
+                           str(ROOT / "pelicanconf.py")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    reads = [int(line.split()[1]) for line in proc.stdout.splitlines()
+             if line.startswith("reads ")]
+    assert len(reads) == 3 and reads[0] > 10, proc.stdout
+    assert reads[1:] == [1, 1], reads  # only the saved briefing, from the first save on

@@ -256,6 +256,7 @@ def guard_run(pelican):
     would remove files no build made: the output ledger removes what builds made and no
     longer make instead, see :mod:`briefing.site.outputdir`)."""
     seam.check_version()
+    seam.settle_markdown_settings(pelican.settings)
     if pelican.delete_outputdir:
         logger.warning("DELETE_OUTPUT_DIRECTORY: not deleting %s; files earlier builds made and "
                        "this one does not are removed at the end of the build, files no build "

@@ -10,6 +10,8 @@ each replacement with Pelican's own (``tests/test_fastbuild.py``).
 * Period archives (``ArticlesGenerator._build_period_archives``), translations (the module
   global ``pelican.generators.process_translations``) and tag, category and author pages
   (``generate_tags`` ...) in linear time.
+* The ``MARKDOWN`` settings as Pelican's Markdown reader leaves them
+  (:func:`settle_markdown_settings`).
 * A briefing copied with a new text (:func:`content_with`, for the devserver's preview), and
   Pelican's memo of every content object's text emptied between builds (:func:`forget_memoized`).
 * The writer's bookkeeping (``Writer._open_w``, ``_written_files``, ``_overridden_files``).
@@ -130,6 +132,24 @@ def cacheable(content):
     cls = _CACHED_CLASS.get(type(content))
     if cls is not None:
         content.__class__ = cls
+
+
+def settle_markdown_settings(settings) -> None:
+    """Give ``MARKDOWN`` the form Pelican's Markdown reader gives it when it is first made
+    (``MarkdownReader.__init__`` adds every configured extension and the ``meta`` one to the
+    shared settings): so the settings a build starts with are the ones it ends with, and a
+    second build in the same process (the devserver) does not take them for changed (it
+    dropped the content cache and read every briefing again)."""
+    markdown = settings.get("MARKDOWN")
+    if not isinstance(markdown, dict):
+        return
+    markdown.setdefault("extension_configs", {})
+    extensions = markdown.setdefault("extensions", [])
+    for extension in markdown["extension_configs"]:
+        if extension not in extensions:
+            extensions.append(extension)
+    if "markdown.extensions.meta" not in extensions:
+        extensions.append("markdown.extensions.meta")
 
 
 def forget_memoized() -> None:
