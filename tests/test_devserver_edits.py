@@ -161,7 +161,10 @@ def test_a_run_of_saves_leaves_what_a_fresh_build_writes(content_copy, tmp_path)
     assert not differ, f"the devserver's output differs from a fresh build in {differ[:10]}"
 
 
-MEMO_SCRIPT = """
+# builds of the demo content again and again in one process, as the devserver makes them
+# (argv: the content folder, the settings file; the body follows, with `instance`, `build`
+# and `victim`, a briefing to save)
+IN_ONE_PROCESS = """
 import gc, json, logging, os, shutil, sys, tempfile
 import pelican
 from pelican.contents import Content
@@ -174,8 +177,32 @@ shutil.copytree(sys.argv[1], content)
 args = pelican.parse_arguments([content, "-o", work + "/out", "-s", sys.argv[2], "-q", "-e",
                                 "CACHE_PATH=" + json.dumps(work + "/cache")])
 instance, _ = pelican.get_instance(args)
-instance.briefing_preview = None
 victim = os.path.join(content, "briefings", sorted(os.listdir(content + "/briefings"))[0])
+"""
+
+
+def _in_one_process(body: str, label: str) -> list[tuple[int, ...]]:
+    """Run IN_ONE_PROCESS and `body` in a fresh interpreter; the numbers of each line it
+    prints that starts with `label`."""
+    import subprocess
+    import sys
+
+    from conftest import CONTENT, ROOT
+
+    proc = subprocess.run([sys.executable, "-c", IN_ONE_PROCESS + body, str(CONTENT),
+                           str(ROOT / "pelicanconf.py")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return [tuple(map(int, line.split()[1:])) for line in proc.stdout.splitlines()
+            if line.startswith(label + " ")]
+
+
+def test_a_long_lived_process_does_not_keep_every_builds_briefings():
+    """The devserver builds again and again in one process: nothing may keep the briefings
+    of every build alive (Pelican's memo of each briefing's content, kept on its class; a
+    signal receiver left connected; a cache on a generator's method)."""
+    rows = _in_one_process("""
+instance.briefing_preview = None
 for i in range(4):
     with open(victim, "a") as handle:
         handle.write("\\nSave number %d.\\n" % i)
@@ -184,42 +211,18 @@ for i in range(4):
     gc.collect()
     alive = sum(1 for o in gc.get_objects() if isinstance(o, Content))
     print("memo", len(Content.get_content.cache), alive)
-"""
-
-
-def test_a_long_lived_process_does_not_keep_every_builds_briefings(tmp_path):
-    """The devserver builds again and again in one process: nothing may keep the briefings
-    of every build alive (Pelican's memo of each briefing's content, kept on its class; a
-    signal receiver left connected; a cache on a generator's method)."""
-    import subprocess
-    import sys
-
-    from conftest import CONTENT, ROOT
-
-    proc = subprocess.run([sys.executable, "-c", MEMO_SCRIPT, str(CONTENT),
-                           str(ROOT / "pelicanconf.py")], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    rows = [tuple(map(int, line.split()[1:])) for line in proc.stdout.splitlines()
-            if line.startswith("memo ")]
-    assert len(rows) == 4 and rows[0][0] > 0, proc.stdout
+""", "memo")
+    assert len(rows) == 4 and rows[0][0] > 0, rows
     memo, alive = zip(*rows)
     assert max(memo) <= memo[0] + 2, memo  # one build's worth, not four
     assert max(alive) <= alive[0] + 2, alive  # the briefings of one build alive, not four
 
 
-READS_SCRIPT = """
-import json, logging, os, shutil, sys, tempfile
-import pelican
-from pelican.log import init
-from briefing.cli.devserver import build
-init(level=logging.WARNING, name="pelican")
-work = tempfile.mkdtemp()
-content = os.path.join(work, "content")
-shutil.copytree(sys.argv[1], content)
-args = pelican.parse_arguments([content, "-o", work + "/out", "-s", sys.argv[2], "-q", "-e",
-                                "CACHE_PATH=" + json.dumps(work + "/cache")])
-instance, _ = pelican.get_instance(args)
+def test_the_second_build_of_a_process_reads_only_the_saved_briefing():
+    """Pelican's Markdown reader adds to the MARKDOWN settings when it is first made; the
+    second build in the same process took the settings for changed, dropped the content
+    cache and read every briefing again (the devserver's first save after starting)."""
+    rows = _in_one_process("""
 import frontmatter
 reads = []
 original = frontmatter.FrontMatterReader.read
@@ -227,7 +230,6 @@ def read(self, path):
     reads.append(path)
     return original(self, path)
 frontmatter.FrontMatterReader.read = read
-victim = os.path.join(content, "briefings", sorted(os.listdir(content + "/briefings"))[0])
 for i in range(3):
     if i:
         with open(victim, "a") as handle:
@@ -235,23 +237,7 @@ for i in range(3):
     del reads[:]
     build(instance)
     print("reads", len(reads))
-"""
-
-
-def test_the_second_build_of_a_process_reads_only_the_saved_briefing(tmp_path):
-    """Pelican's Markdown reader adds to the MARKDOWN settings when it is first made; the
-    second build in the same process took the settings for changed, dropped the content
-    cache and read every briefing again (the devserver's first save after starting)."""
-    import subprocess
-    import sys
-
-    from conftest import CONTENT, ROOT
-
-    proc = subprocess.run([sys.executable, "-c", READS_SCRIPT, str(CONTENT),
-                           str(ROOT / "pelicanconf.py")], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    reads = [int(line.split()[1]) for line in proc.stdout.splitlines()
-             if line.startswith("reads ")]
-    assert len(reads) == 3 and reads[0] > 10, proc.stdout
+""", "reads")
+    reads = [n for (n,) in rows]
+    assert len(reads) == 3 and reads[0] > 10, reads
     assert reads[1:] == [1, 1], reads  # only the saved briefing, from the first save on

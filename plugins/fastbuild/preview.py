@@ -37,8 +37,6 @@ from briefing.core import fileio
 from .seam import WriterSeam, content_with
 from .writer import _PageFile
 
-logger = logging.getLogger(__name__)
-
 # what a briefing holds from its text (the rest comes from its front matter and from the
 # build): the rendered body, and what the fastbuild and related plugins derive from it
 # when it is read (a summary without front matter is derived from the body when asked for)
